@@ -1,0 +1,1 @@
+"""The only code that speaks SQL: SQLite or PostgreSQL behind one interface."""

@@ -1,0 +1,208 @@
+"""Idempotent upserts of ingested records: the same paper twice gives one row, sources merge on arXiv id.
+
+Merge rules, applied in SQL so that a batch is one statement per table:
+- arXiv metadata (title, abstract, authors, categories, dates, DOI …) comes from the newest version seen; a
+  record without a version (Hugging Face) only fills what is missing once a versioned record exists.
+- Hugging Face fields (GitHub, project page, organization, AI summary) take the latest non-empty value.
+- Imported counters (upvotes, comments) keep the highest value seen, so replaying old days never lowers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from paperboy.models import Batch, DailyEntry, Organization, Paper, Submitter
+from paperboy.store.dialect import to_storage, upsert
+from paperboy.store.schema import daily_entries, organizations, papers, users
+
+VERSIONED_FIELDS = (
+    "title", "abstract", "authors", "categories", "primary_category", "updated_at", "doi",
+    "journal_ref", "comments", "license",
+)
+LATEST_FIELDS = (
+    "github_repo", "github_stars", "project_page", "organization_id", "ai_summary", "ai_keywords",
+    "thumbnail", "announced_on",
+)
+MAX_FIELDS = ("hf_upvotes", "hf_num_comments")
+
+
+def _paper_row(paper: Paper, org_ids: dict[str, int]) -> dict:
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "version": paper.version,
+        "title": paper.title,
+        "abstract": paper.abstract or "",
+        "authors": [asdict(a) for a in paper.authors] or None,
+        "categories": list(paper.categories) or None,
+        "primary_category": paper.primary_category or (paper.categories[0] if paper.categories else None),
+        "submitted_at": to_storage(paper.submitted_at),
+        "updated_at": to_storage(paper.updated_at),
+        "announced_on": paper.announced_on,
+        "doi": paper.doi,
+        "journal_ref": paper.journal_ref,
+        "comments": paper.comments,
+        "license": paper.license,
+        "github_repo": paper.github_repo,
+        "github_stars": paper.github_stars,
+        "project_page": paper.project_page,
+        "organization_id": org_ids.get(paper.organization.name) if paper.organization else None,
+        "ai_summary": paper.ai_summary,
+        "ai_keywords": paper.ai_keywords or None,
+        "hf_upvotes": paper.upvotes or 0,
+        "hf_num_comments": paper.num_comments or 0,
+        "thumbnail": paper.thumbnail,
+        "withdrawn": paper.withdrawn,
+    }
+
+
+def _merge_paper_statement(conn: Connection):  # type: ignore[no-untyped-def]
+    stmt = upsert(conn, papers)
+    new, old = stmt.excluded, papers.c
+    newer = sa.or_(
+        sa.and_(new.version.is_not(None), sa.or_(old.version.is_(None), new.version >= old.version)),
+        sa.and_(new.version.is_(None), old.version.is_(None)),
+    )
+    values: dict[str, sa.ColumnElement] = {}
+    for name in VERSIONED_FIELDS:
+        incoming = sa.func.nullif(new[name], "") if name == "abstract" else new[name]
+        current = sa.func.nullif(old[name], "") if name == "abstract" else old[name]
+        values[name] = sa.case(
+            (newer, sa.func.coalesce(incoming, old[name])), else_=sa.func.coalesce(current, new[name])
+        )
+    values["version"] = sa.case((newer, sa.func.coalesce(new.version, old.version)), else_=old.version)
+    values["submitted_at"] = sa.func.coalesce(old.submitted_at, new.submitted_at)
+    for name in LATEST_FIELDS:
+        values[name] = sa.func.coalesce(new[name], old[name])
+    for name in MAX_FIELDS:
+        values[name] = sa.case((new[name] > old[name], new[name]), else_=old[name])
+    values["withdrawn"] = sa.case((newer, new.withdrawn), else_=old.withdrawn)
+    values["modified_at"] = sa.func.current_timestamp()
+    return stmt.on_conflict_do_update(index_elements=["arxiv_id"], set_=values)
+
+
+def _unique_rounds(rows: Sequence[dict], key: str) -> list[list[dict]]:
+    """Split rows so no key repeats within a round: one upsert statement may touch a row only once."""
+    rounds: list[list[dict]] = []
+    seen: list[set] = []
+    for row in rows:
+        for index, keys in enumerate(seen):
+            if row[key] not in keys:
+                keys.add(row[key])
+                rounds[index].append(row)
+                break
+        else:
+            seen.append({row[key]})
+            rounds.append([row])
+    return rounds
+
+
+def _upsert_organizations(conn: Connection, orgs: Iterable[Organization]) -> dict[str, int]:
+    unique = {org.name: org for org in orgs}
+    if not unique:
+        return {}
+    stmt = upsert(conn, organizations)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["name"],
+        set_={
+            "fullname": sa.func.coalesce(stmt.excluded.fullname, organizations.c.fullname),
+            "avatar_url": sa.func.coalesce(stmt.excluded.avatar_url, organizations.c.avatar_url),
+        },
+    )
+    conn.execute(stmt, [{"name": o.name, "fullname": o.fullname, "avatar_url": o.avatar_url} for o in unique.values()])
+    found = conn.execute(
+        sa.select(organizations.c.name, organizations.c.id).where(organizations.c.name.in_(unique))
+    )
+    return {name: ident for name, ident in found}
+
+
+def _upsert_submitters(conn: Connection, people: Iterable[Submitter]) -> dict[str, int]:
+    unique = {p.username: p for p in people}
+    if not unique:
+        return {}
+    stmt = upsert(conn, users)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["username"],
+        set_={
+            "fullname": sa.func.coalesce(stmt.excluded.fullname, users.c.fullname),
+            "avatar_url": sa.func.coalesce(stmt.excluded.avatar_url, users.c.avatar_url),
+        },
+        where=users.c.origin == "huggingface",
+    )
+    conn.execute(
+        stmt,
+        [
+            {"username": p.username, "fullname": p.fullname, "avatar_url": p.avatar_url, "origin": "huggingface"}
+            for p in unique.values()
+        ],
+    )
+    found = conn.execute(sa.select(users.c.username, users.c.id).where(users.c.username.in_(unique)))
+    return {name: ident for name, ident in found}
+
+
+def paper_ids(conn: Connection, arxiv_ids: Iterable[str]) -> dict[str, int]:
+    wanted = list(set(arxiv_ids))
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = conn.execute(sa.select(papers.c.arxiv_id, papers.c.id).where(papers.c.arxiv_id.in_(chunk)))
+        found.update({arxiv_id: ident for arxiv_id, ident in rows})
+    return found
+
+
+def upsert_papers(conn: Connection, batch_papers: Sequence[Paper]) -> None:
+    if not batch_papers:
+        return
+    org_ids = _upsert_organizations(conn, (p.organization for p in batch_papers if p.organization))
+    rows = [_paper_row(p, org_ids) for p in batch_papers]
+    statement = _merge_paper_statement(conn)
+    for chunk in _unique_rounds(rows, "arxiv_id"):
+        conn.execute(statement, chunk)
+
+
+def mark_withdrawn(conn: Connection, arxiv_ids: Sequence[str]) -> None:
+    """OAI-PMH deletions: arXiv never removes a paper, so we keep the row and flag it."""
+    if arxiv_ids:
+        conn.execute(sa.update(papers).where(papers.c.arxiv_id.in_(arxiv_ids)).values(withdrawn=True))
+
+
+def upsert_entries(conn: Connection, entries: Sequence[DailyEntry]) -> None:
+    if not entries:
+        return
+    ids = paper_ids(conn, (e.arxiv_id for e in entries))
+    missing = sorted({e.arxiv_id for e in entries} - ids.keys())
+    if missing:
+        raise ValueError(f"daily entries refer to papers not in this batch or the store: {', '.join(missing)}")
+    submitter_ids = _upsert_submitters(conn, (e.submitter for e in entries if e.submitter))
+    rows = [
+        {
+            "day": e.day,
+            "paper_id": ids[e.arxiv_id],
+            "submitter_id": submitter_ids.get(e.submitter.username) if e.submitter else None,
+            "source": e.source,
+            "submitted_at": to_storage(e.submitted_at),
+        }
+        for e in entries
+    ]
+    stmt = upsert(conn, daily_entries)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["day", "paper_id"],
+        set_={
+            "submitter_id": sa.func.coalesce(stmt.excluded.submitter_id, daily_entries.c.submitter_id),
+            "submitted_at": sa.func.coalesce(stmt.excluded.submitted_at, daily_entries.c.submitted_at),
+        },
+    )
+    for chunk in _unique_rounds(rows, "paper_id"):
+        conn.execute(stmt, chunk)
+
+
+def write_batch(conn: Connection, batch: Batch) -> None:
+    """Everything of one batch, in the caller's transaction (the checkpoint is written by the caller too)."""
+    upsert_papers(conn, batch.papers)
+    mark_withdrawn(conn, batch.deleted_ids)
+    upsert_entries(conn, batch.entries)

@@ -1,0 +1,109 @@
+"""Table definitions (SQLAlchemy Core); Alembic migrations create exactly these."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Timestamp = sa.DateTime(timezone=True)
+# SQL NULL (not JSON null) when a source says nothing, so COALESCE can merge sources.
+Json = sa.JSON(none_as_null=True)
+
+organizations = sa.Table(
+    "organizations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("fullname", sa.String(500)),
+    sa.Column("avatar_url", sa.String(1000)),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(200), nullable=False, unique=True),
+    sa.Column("fullname", sa.String(500)),
+    sa.Column("avatar_url", sa.String(1000)),
+    sa.Column("email", sa.String(320), unique=True),
+    # Where the account came from: "local" accounts can sign in, "huggingface" ones only credit submissions.
+    sa.Column("origin", sa.String(20), nullable=False, server_default="local"),
+    sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+)
+
+papers = sa.Table(
+    "papers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("arxiv_id", sa.String(64), nullable=False, unique=True),
+    sa.Column("version", sa.Integer),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("abstract", sa.Text, nullable=False, server_default=""),
+    # [{"name": ..., "affiliation": ..., "hidden": ...}] in author order.
+    sa.Column("authors", Json),
+    sa.Column("categories", Json),
+    sa.Column("primary_category", sa.String(64), index=True),
+    sa.Column("submitted_at", Timestamp, index=True),
+    sa.Column("updated_at", Timestamp),
+    sa.Column("announced_on", sa.Date),
+    sa.Column("doi", sa.String(300)),
+    sa.Column("journal_ref", sa.Text),
+    sa.Column("comments", sa.Text),
+    sa.Column("license", sa.String(300)),
+    sa.Column("github_repo", sa.String(500)),
+    sa.Column("github_stars", sa.Integer),
+    sa.Column("project_page", sa.String(1000)),
+    sa.Column("organization_id", sa.ForeignKey("organizations.id"), index=True),
+    sa.Column("ai_summary", sa.Text),
+    sa.Column("ai_keywords", Json),
+    # Counts imported from Hugging Face: a baseline that local votes and comments add to.
+    sa.Column("hf_upvotes", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("hf_num_comments", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("thumbnail", sa.String(1000)),
+    sa.Column("withdrawn", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.Column("modified_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+)
+
+daily_entries = sa.Table(
+    "daily_entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("paper_id", sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("submitter_id", sa.ForeignKey("users.id"), index=True),
+    # "huggingface" (imported), "submission" (a local user) or "rule" (an auto-feature rule).
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("submitted_at", Timestamp),
+    sa.UniqueConstraint("day", "paper_id"),
+)
+
+ingest_checkpoints = sa.Table(
+    "ingest_checkpoints",
+    metadata,
+    sa.Column("source", sa.String(500), primary_key=True),
+    sa.Column("key", sa.String(500), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+)
+
+ingest_failures = sa.Table(
+    "ingest_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source", sa.String(500), nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("failed_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+)
+
+sa.Index("ix_daily_entries_day", daily_entries.c.day)

@@ -1,0 +1,1 @@
+"""HTML pages: server-rendered, plain CSS, a little vanilla JS."""

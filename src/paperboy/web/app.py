@@ -1,0 +1,63 @@
+"""The ASGI application: pages, JSON API, static files and the one place errors become HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+from paperboy import __version__
+from paperboy.config import Settings, get_settings
+from paperboy.errors import PaperboyError
+from paperboy.store.engine import engine_for
+from paperboy.store.migrate import ensure_current
+
+STATIC = Path(__file__).with_name("static")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path.endswith(".md")
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    from paperboy.web.render import render_error
+
+    @app.exception_handler(PaperboyError)
+    async def paperboy_error(request: Request, exc: PaperboyError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": str(exc)}, status_code=exc.status_code)
+        return render_error(request, exc.status_code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'] if p != 'query')}: {err['msg']}" for err in exc.errors()
+        )
+        if _wants_json(request):
+            return JSONResponse({"error": problems, "detail": exc.errors()}, status_code=422)
+        return render_error(request, 400, problems)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None, check_schema: bool = True) -> FastAPI:
+    """Build the app; refuses to start on an outdated schema unless PAPERBOY_AUTO_MIGRATE is set."""
+    settings = settings or get_settings()
+    engine = engine or engine_for(settings.database_url)
+    if check_schema:
+        ensure_current(engine, settings.auto_migrate)
+    app = FastAPI(title=settings.site_name, version=__version__, docs_url="/api/docs", redoc_url=None,
+                  openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.engine = engine
+    _install_error_handlers(app)
+
+    from paperboy.api.routes import router as api_router
+    from paperboy.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
