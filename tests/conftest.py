@@ -89,8 +89,13 @@ def load_hf_daily(eng: Engine, directory: Path = HF_DAILY) -> None:
 
     source = f"hf-dir:{directory}"
     done = checkpoints(eng, source)
-    run(eng, source, hf_daily.read_directory(hf_daily.day_files(directory), source, done.__contains__),
-        "test load", interactive=False)
+    run(
+        eng,
+        source,
+        hf_daily.read_directory(hf_daily.day_files(directory), source, done.__contains__),
+        "test load",
+        interactive=False,
+    )
 
 
 @pytest.fixture(scope="session")

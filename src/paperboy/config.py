@@ -17,35 +17,47 @@ from paperboy import __version__
 
 def _default_data_dir() -> Path:
     """The shared real-data folder beside the checkout, used by the offline demo."""
-    return Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
+    return Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PAPERBOY_", extra="ignore")
 
-    database_url: str = Field("sqlite:///paperboy.db", description="SQLAlchemy URL: sqlite:///file.db or "
-                              "postgresql+psycopg://user@host/db")
+    database_url: str = Field(
+        "sqlite:///paperboy.db",
+        description="SQLAlchemy URL: sqlite:///file.db or postgresql+psycopg://user@host/db",
+    )
     auto_migrate: bool = Field(False, description="Apply pending migrations when the server starts.")
     host: str = Field("127.0.0.1", description="Address `paperboy serve` binds to.")
     port: int = Field(8000, description="Port `paperboy serve` listens on.")
     site_name: str = Field("paperboy", description="Name shown in the page header and titles.")
     base_url: str = Field("http://127.0.0.1:8000", description="Public URL of the site, used in links.")
 
-    hf_endpoint: str = Field("https://huggingface.co", description="Hugging Face Hub endpoint for daily papers.")
+    hf_endpoint: str = Field(
+        "https://huggingface.co", description="Hugging Face Hub endpoint for daily papers."
+    )
     arxiv_api_url: str = Field("https://export.arxiv.org/api/query", description="arXiv API query endpoint.")
     arxiv_oai_url: str = Field("https://oaipmh.arxiv.org/oai", description="arXiv OAI-PMH endpoint.")
     arxiv_rss_url: str = Field("https://rss.arxiv.org", description="arXiv RSS/Atom listing feeds base URL.")
-    contact: str = Field("", description="Operator contact (email or URL) sent in the User-Agent to upstreams.")
+    contact: str = Field(
+        "", description="Operator contact (email or URL) sent in the User-Agent to upstreams."
+    )
     arxiv_min_interval: float = Field(3.0, ge=0, description="Seconds between two requests to an arXiv host.")
     hf_min_interval: float = Field(0.5, ge=0, description="Seconds between two requests to Hugging Face.")
     http_timeout: float = Field(30.0, gt=0, description="Seconds before an upstream request times out.")
-    http_retries: int = Field(6, ge=0, description="Retries on 429, 5xx, timeouts and promised-but-empty pages.")
+    http_retries: int = Field(
+        6, ge=0, description="Retries on 429, 5xx, timeouts and promised-but-empty pages."
+    )
     http_backoff: float = Field(2.0, ge=0, description="First retry delay in seconds; doubles each retry.")
     http_max_connections: int = Field(1, ge=1, description="Concurrent connections per upstream.")
 
-    demo_days: int = Field(30, ge=1, description="Days fetched live from Hugging Face by `make demo` when online.")
-    demo_data_dir: Path = Field(default_factory=lambda: _default_data_dir() / "hf_daily",
-                                description="Folder of saved daily-papers day files for the offline demo.")
+    demo_days: int = Field(
+        30, ge=1, description="Days fetched live from Hugging Face by `make demo` when online."
+    )
+    demo_data_dir: Path = Field(
+        default_factory=lambda: _default_data_dir() / "hf_daily",
+        description="Folder of saved daily-papers day files for the offline demo.",
+    )
     page_size: int = Field(50, ge=1, le=500, description="Papers per page on the feed pages.")
 
     @property

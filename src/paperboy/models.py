@@ -1,7 +1,7 @@
 """Plain records shared by every layer.
 
-Adapters in ``ingest/`` turn upstream formats into these records and the store persists them; keeping them free
-of any import of ours means the parsers can be tested without a database and the store without a network.
+Adapters in ``ingest/`` turn upstream formats into these records and the store persists them. Keeping them
+free of any import of ours lets the parsers be tested without a database and the store without a network.
 """
 
 from __future__ import annotations

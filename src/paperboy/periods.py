@@ -30,7 +30,8 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "week":
-            return f"Week {self.key[-2:]} of {self.start.isocalendar()[0]} ({self.start:%b %-d} – {self.end:%b %-d})"
+            span = f"{self.start:%b %-d} – {self.end:%b %-d}"
+            return f"Week {self.key[-2:]} of {self.start.isocalendar()[0]} ({span})"
         if self.kind == "month":
             return f"{self.start:%B %Y}"
         return f"{self.start:%A, %B %-d, %Y}"

@@ -1,9 +1,9 @@
 """arXiv API (``export.arxiv.org/api/query``) Atom responses -> ``Paper`` records.
 
-Both generations of the API are read by namespace, not by prefix or element order, which is what differs between
-them: 2016 declares ``opensearch``/``arxiv`` on each element and orders entries differently from 2026. An error
-response is an ordinary feed whose single entry is titled "Error"; it is refused loudly so that it can never be
-stored as a paper called "Error".
+Both generations of the API are read by namespace, not by prefix or element order, which is what differs
+between them: 2016 declares ``opensearch``/``arxiv`` on each element and orders entries differently from
+2026. An error response is an ordinary feed whose single entry is titled "Error"; it is refused loudly so
+that it can never be stored as a paper called "Error".
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class AtomPage:
 
 
 def parse_atom_feed(data: bytes, label: str) -> AtomPage:
-    """Parse one API response body; raise ``IngestError(label, ...)`` for malformed XML or an API error entry."""
+    """Parse one API response body; raise ``IngestError(label, ...)`` for bad XML or an API error entry."""
     root = parse_xml(data, label)
     if root.tag != f"{ATOM}feed":
         raise IngestError(label, f"not an Atom feed (root element <{local_name(root)}>)")
@@ -57,7 +57,8 @@ def _refuse_error_entry(entry: etree._Element, label: str) -> None:
     """The API reports bad queries (HTTP 400) as an entry titled "Error" under ``/api/errors``."""
     entry_id = find_text(entry, f"{ATOM}id") or ""
     title = find_text(entry, f"{ATOM}title") or ""
-    if any(marker in entry_id for marker in _ERROR_ID_MARKERS) or (title == "Error" and "/abs/" not in entry_id):
+    is_error_id = any(marker in entry_id for marker in _ERROR_ID_MARKERS)
+    if is_error_id or (title == "Error" and "/abs/" not in entry_id):
         summary = find_text(entry, f"{ATOM}summary") or "arXiv API returned an error entry"
         raise IngestError(label, summary)
 
@@ -89,8 +90,8 @@ def _authors(entry: etree._Element) -> list[Author]:
         name = find_text(node, f"{ATOM}name")
         if not name:
             continue
-        affiliations = [clean_text(a.text) for a in node.iterfind(f"{ARXIV}affiliation") if clean_text(a.text)]
-        authors.append(Author(name=name, affiliation="; ".join(affiliations) or None))
+        affiliations = [clean_text(a.text) for a in node.iterfind(f"{ARXIV}affiliation")]
+        authors.append(Author(name=name, affiliation="; ".join(a for a in affiliations if a) or None))
     return authors
 
 

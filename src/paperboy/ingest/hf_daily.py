@@ -15,7 +15,17 @@ from pathlib import Path
 from paperboy.errors import IngestError
 from paperboy.ingest.dates import parse_iso
 from paperboy.ingest.http import PoliteClient
-from paperboy.models import Author, Batch, Checkpoint, DailyEntry, Failure, Organization, Paper, Submitter, split_arxiv_id
+from paperboy.models import (
+    Author,
+    Batch,
+    Checkpoint,
+    DailyEntry,
+    Failure,
+    Organization,
+    Paper,
+    Submitter,
+    split_arxiv_id,
+)
 
 DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 HF_AVATAR_HOST = "https://huggingface.co"
@@ -35,7 +45,9 @@ def _avatar(url: object) -> str | None:
 def _organization(raw: object) -> Organization | None:
     if not isinstance(raw, dict) or not raw.get("name"):
         return None
-    return Organization(name=str(raw["name"]), fullname=raw.get("fullname"), avatar_url=_avatar(raw.get("avatar")))
+    return Organization(
+        name=str(raw["name"]), fullname=raw.get("fullname"), avatar_url=_avatar(raw.get("avatar"))
+    )
 
 
 def _submitter(entry: dict, paper: dict) -> Submitter | None:
@@ -45,7 +57,9 @@ def _submitter(entry: dict, paper: dict) -> Submitter | None:
     username = raw.get("name") or raw.get("user")
     if not username:
         return None
-    return Submitter(username=str(username), fullname=raw.get("fullname"), avatar_url=_avatar(raw.get("avatarUrl")))
+    return Submitter(
+        username=str(username), fullname=raw.get("fullname"), avatar_url=_avatar(raw.get("avatarUrl"))
+    )
 
 
 def _int_or_none(value: object) -> int | None:
@@ -55,7 +69,11 @@ def _int_or_none(value: object) -> int | None:
 def parse_entry(entry: object, position: int, label: str) -> tuple[Paper, dict]:
     """One API entry to a Paper; raise IngestError naming the position when it is not the API's shape."""
     if not isinstance(entry, dict):
-        hint = " (a Python repr string, not a JSON object)" if isinstance(entry, str) and entry.startswith("{'") else ""
+        hint = (
+            " (a Python repr string, not a JSON object)"
+            if isinstance(entry, str) and entry.startswith("{'")
+            else ""
+        )
         raise IngestError(label, f"entry {position} is a {type(entry).__name__}{hint}, expected an object")
     paper = entry.get("paper")
     if not isinstance(paper, dict):
@@ -104,8 +122,13 @@ def parse_day(data: object, day: date, label: str) -> tuple[list[Paper], list[Da
         papers.append(paper)
         submitted = parse_iso(raw_paper.get("submittedOnDailyAt")) or parse_iso(raw.get("publishedAt"))
         entries.append(
-            DailyEntry(day=day, arxiv_id=paper.arxiv_id, source="huggingface",
-                       submitter=_submitter(raw, raw_paper), submitted_at=submitted)
+            DailyEntry(
+                day=day,
+                arxiv_id=paper.arxiv_id,
+                source="huggingface",
+                submitter=_submitter(raw, raw_paper),
+                submitted_at=submitted,
+            )
         )
     return papers, entries
 
@@ -141,15 +164,18 @@ def day_files(directory: Path) -> list[tuple[date, Path]]:
     return sorted(found)
 
 
-def read_directory(files: Iterable[tuple[date, Path]], source: str, done: Callable[[str], bool]) -> Iterator[Batch | Failure]:
+def read_directory(
+    files: Iterable[tuple[date, Path]], source: str, done: Callable[[str], bool]
+) -> Iterator[Batch | Failure]:
     for day, path in files:
         if done(day.isoformat()):
             continue
         yield day_batch(path.read_bytes(), day, str(path), source)
 
 
-def fetch_days(client: PoliteClient, endpoint: str, days: Iterable[date], source: str,
-               done: Callable[[str], bool]) -> Iterator[Batch | Failure]:
+def fetch_days(
+    client: PoliteClient, endpoint: str, days: Iterable[date], source: str, done: Callable[[str], bool]
+) -> Iterator[Batch | Failure]:
     """Fetch each day from the live API, paging until a short page, one batch per day."""
     url = endpoint.rstrip("/") + "/api/daily_papers"
     for day in days:
@@ -165,7 +191,9 @@ def fetch_days(client: PoliteClient, endpoint: str, days: Iterable[date], source
                     entries = chunk  # let parse_day name the problem
                     break
                 seen = {e.get("paper", {}).get("id") for e in entries if isinstance(e, dict)}
-                fresh = [e for e in chunk if not (isinstance(e, dict) and e.get("paper", {}).get("id") in seen)]
+                fresh = [
+                    e for e in chunk if not (isinstance(e, dict) and e.get("paper", {}).get("id") in seen)
+                ]
                 entries.extend(fresh)
                 if len(chunk) < PAGE_LIMIT or not fresh:
                     break

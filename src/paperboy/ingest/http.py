@@ -13,8 +13,8 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -27,7 +27,9 @@ RETRY_STATUS = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 600.0
 
 
-def retry_after_seconds(value: str | None, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> float | None:
+def retry_after_seconds(
+    value: str | None, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> float | None:
     """Parse Retry-After given as seconds or as an HTTP date; ``None`` when absent or unreadable."""
     if not value:
         return None
@@ -69,7 +71,7 @@ class PoliteClient:
         self._lock = threading.Lock()
         self.retries = retries
         self.backoff = backoff
-        self._sleep = sleep
+        self.sleep = sleep
 
     def close(self) -> None:
         self._client.close()
@@ -86,14 +88,16 @@ class PoliteClient:
             last = self._last_request.get(host)
             now = time.monotonic()
             if last is not None and now - last < interval:
-                self._sleep(interval - (now - last))
+                self.sleep(interval - (now - last))
             self._last_request[host] = time.monotonic()
 
     def backoff_delay(self, attempt: int) -> float:
         """Exponential backoff with full jitter: spreads retries of several clients apart."""
         return self.backoff * (2**attempt) * (0.5 + random.random() / 2)
 
-    def get(self, url: str, params: dict | None = None, accept_status: tuple[int, ...] = (200,)) -> httpx.Response:
+    def get(
+        self, url: str, params: dict | None = None, accept_status: tuple[int, ...] = (200,)
+    ) -> httpx.Response:
         """GET with politeness and retries; raise IngestError naming the URL when it finally fails."""
         host = urlsplit(url).netloc
         last_problem = ""
@@ -110,8 +114,17 @@ class PoliteClient:
                 last_problem = f"HTTP {response.status_code}"
                 if response.status_code not in RETRY_STATUS:
                     raise IngestError(str(response.url), f"{last_problem}: {response.text[:300]}")
-                delay = retry_after_seconds(response.headers.get("Retry-After")) or self.backoff_delay(attempt)
+                delay = retry_after_seconds(response.headers.get("Retry-After")) or self.backoff_delay(
+                    attempt
+                )
             if attempt < self.retries:
-                log.warning("%s failed (%s); retry %d/%d in %.1fs", url, last_problem, attempt + 1, self.retries, delay)
-                self._sleep(delay)
+                log.warning(
+                    "%s failed (%s); retry %d/%d in %.1fs",
+                    url,
+                    last_problem,
+                    attempt + 1,
+                    self.retries,
+                    delay,
+                )
+                self.sleep(delay)
         raise IngestError(url, f"gave up after {self.retries + 1} attempts: {last_problem}")

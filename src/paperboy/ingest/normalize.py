@@ -15,7 +15,8 @@ from paperboy.models import Author
 
 __all__ = ["decode_tex_accents", "parse_rfc822", "parse_rfc822_utc", "split_authors"]
 
-_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+_MONTHS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
+           "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12}  # fmt: skip
 
 # TeX accent commands -> Unicode combining marks, composed with NFC afterwards.
 _SYMBOL_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
@@ -169,9 +170,10 @@ def parse_rfc822_utc(text: str) -> datetime:
         clock = parts[4].split(":")
         month = _MONTHS.get(parts[2])
         if month is not None and len(clock) == 3:
+            hour, minute, second = clock
             try:
                 return datetime(
-                    int(parts[3]), month, int(parts[1]), int(clock[0]), int(clock[1]), int(clock[2]), tzinfo=UTC
+                    int(parts[3]), month, int(parts[1]), int(hour), int(minute), int(second), 0, UTC
                 )
             except ValueError:
                 pass

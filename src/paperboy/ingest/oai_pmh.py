@@ -1,9 +1,9 @@
 """arXiv OAI-PMH (``export.arxiv.org/oai2``) ListRecords / GetRecord responses -> ``Paper`` records.
 
 OAI-PMH is how a deployment back-fills or follows all of arXiv incrementally: each page carries a resumption
-token, deleted records arrive as bare headers, and protocol errors arrive as an ``<error code>`` element with HTTP
-200. Two metadata formats are read: ``arXivRaw`` (full version history, one typed author string) and ``arXiv``
-(structured authors, dates only). Every text node is whitespace-collapsed because real responses are
+token, deleted records arrive as bare headers, and protocol errors arrive as an ``<error code>`` element with
+HTTP 200. Two metadata formats are read: ``arXivRaw`` (full version history, one typed author string) and
+``arXiv`` (structured authors, dates only). Every text node is whitespace-collapsed because real responses are
 hard-wrapped and some recordings are re-indented.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from lxml import etree
 
@@ -27,7 +28,7 @@ ARX = "{http://arxiv.org/OAI/arXiv/}"
 
 
 class OaiError(IngestError):
-    """An OAI-PMH protocol error; ``code`` lets the harvester react (e.g. restart on ``badResumptionToken``)."""
+    """An OAI-PMH protocol error; ``code`` lets a harvester react (restart on ``badResumptionToken``)."""
 
     def __init__(self, label: str, code: str, message: str) -> None:
         super().__init__(label, f"OAI-PMH error {code}: {message}" if message else f"OAI-PMH error {code}")
@@ -109,7 +110,7 @@ def _add_record(page: OaiPage, record: etree._Element, label: str) -> None:
         raise IngestError(label, f"record {identifier}: unsupported metadata format {body.tag}")
 
 
-def _common(body: etree._Element, ns: str, label: str) -> dict:
+def _common(body: etree._Element, ns: str, label: str) -> dict[str, Any]:
     """Fields both formats spell the same way; the id and title are required."""
     raw_id = find_text(body, f"{ns}id")
     if not raw_id:
@@ -133,7 +134,7 @@ def _common(body: etree._Element, ns: str, label: str) -> dict:
 
 
 def _parse_raw(body: etree._Element, label: str) -> Paper:
-    """arXivRaw: version history with RFC-822 dates; a last version of 0kb with source type I is a withdrawal."""
+    """arXivRaw: versions with RFC-822 dates; a last version of 0kb with source type I is a withdrawal."""
     fields = _common(body, RAW, label)
     versions: list[tuple[int, datetime, str, str]] = []
     for node in body.iterfind(f"{RAW}version"):

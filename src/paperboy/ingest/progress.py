@@ -7,7 +7,14 @@ import sys
 import time
 from types import TracebackType
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 log = logging.getLogger("paperboy.ingest")
 
@@ -15,8 +22,13 @@ log = logging.getLogger("paperboy.ingest")
 class IngestProgress:
     """Counts papers; ``total`` may be unknown (a stream), in which case no ETA is shown."""
 
-    def __init__(self, description: str, total: int | None = None, interactive: bool | None = None,
-                 log_every: float = 10.0) -> None:
+    def __init__(
+        self,
+        description: str,
+        total: int | None = None,
+        interactive: bool | None = None,
+        log_every: float = 10.0,
+    ) -> None:
         self.description = description
         self.total = total
         self.interactive = sys.stderr.isatty() if interactive is None else interactive
@@ -30,8 +42,12 @@ class IngestProgress:
     def __enter__(self) -> IngestProgress:
         if self.interactive:
             self._progress = Progress(
-                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]:>9} papers/s"), TimeElapsedColumn(), TimeRemainingColumn(),
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:>9} papers/s"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
                 transient=False,
             )
             self._progress.__enter__()
@@ -52,11 +68,24 @@ class IngestProgress:
         if now - self._last_log >= self.log_every:
             self._last_log = now
             total = f"/{self.total:,}" if self.total else ""
-            log.info("%s: %s%s papers, %.0f papers/s %s", self.description, f"{self.count:,}", total, self.rate, note)
+            log.info(
+                "%s: %s%s papers, %.0f papers/s %s",
+                self.description,
+                f"{self.count:,}",
+                total,
+                self.rate,
+                note,
+            )
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self._progress is not None:
             self._progress.__exit__(exc_type, exc, tb)
-        log.info("%s: done, %s papers in %.1fs (%.0f papers/s)", self.description, f"{self.count:,}",
-                 time.monotonic() - self._started, self.rate)
+        log.info(
+            "%s: done, %s papers in %.1fs (%.0f papers/s)",
+            self.description,
+            f"{self.count:,}",
+            time.monotonic() - self._started,
+            self.rate,
+        )

@@ -38,8 +38,14 @@ class IngestReport:
         return text
 
 
-def run(engine: Engine, source: str, items: Iterable[Batch | Failure], description: str,
-        total: int | None = None, interactive: bool | None = None) -> IngestReport:
+def run(
+    engine: Engine,
+    source: str,
+    items: Iterable[Batch | Failure],
+    description: str,
+    total: int | None = None,
+    interactive: bool | None = None,
+) -> IngestReport:
     report = IngestReport(source=source)
     with IngestProgress(description, total=total, interactive=interactive) as progress:
         for item in items:

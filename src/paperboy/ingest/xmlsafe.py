@@ -1,9 +1,9 @@
 """Safe XML parsing and text clean-up shared by the arXiv Atom, OAI-PMH and RSS parsers.
 
-Every upstream body is untrusted: a hostile or broken proxy could send an entity bomb or an external entity that
-points at a local file. The parser therefore never resolves entities, never loads a DTD, never touches the
-network, keeps libxml2's size limits on, and refuses any document that declares entities at all (arXiv never
-does), so no later ``itertext()`` or XPath ``string()`` can expand one either.
+Every upstream body is untrusted: a hostile or broken proxy could send an entity bomb or an external entity
+that points at a local file. The parser therefore never resolves entities, never loads a DTD, never touches
+the network, keeps libxml2's size limits on, and refuses any document that declares entities at all (arXiv
+never does), so no later ``itertext()`` or XPath ``string()`` can expand one either.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def parse_xml(data: bytes, label: str) -> etree._Element:
 def clean_text(text: str | None) -> str:
     """Strip and collapse every run of whitespace to one space ("" for ``None``).
 
-    arXiv hard-wraps titles and abstracts and some recorded samples are re-indented; users should see one line.
+    arXiv hard-wraps titles and abstracts, and some recorded samples are re-indented; users want one line.
     """
     if not text:
         return ""

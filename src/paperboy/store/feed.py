@@ -37,23 +37,43 @@ class FeedItem:
 
 
 def _authors(raw: list | None) -> list[Author]:
-    return [Author(name=a.get("name", ""), affiliation=a.get("affiliation"), hidden=bool(a.get("hidden")))
-            for a in raw or []]
+    return [
+        Author(name=a.get("name", ""), affiliation=a.get("affiliation"), hidden=bool(a.get("hidden")))
+        for a in raw or []
+    ]
 
 
 def _paper_from_row(row: sa.Row) -> Paper:
     m = row._mapping
-    org = Organization(name=m["org_name"], fullname=m["org_fullname"], avatar_url=m["org_avatar"]) \
-        if m["org_name"] else None
+    org = (
+        Organization(name=m["org_name"], fullname=m["org_fullname"], avatar_url=m["org_avatar"])
+        if m["org_name"]
+        else None
+    )
     return Paper(
-        arxiv_id=m["arxiv_id"], title=m["title"], abstract=m["abstract"], version=m["version"],
-        authors=_authors(m["authors"]), categories=list(m["categories"] or []),
-        primary_category=m["primary_category"], submitted_at=as_utc(m["submitted_at"]),
-        updated_at=as_utc(m["updated_at"]), announced_on=m["announced_on"], doi=m["doi"],
-        journal_ref=m["journal_ref"], comments=m["comments"], license=m["license"],
-        github_repo=m["github_repo"], github_stars=m["github_stars"], project_page=m["project_page"],
-        organization=org, ai_summary=m["ai_summary"], ai_keywords=m["ai_keywords"],
-        upvotes=m["hf_upvotes"], num_comments=m["hf_num_comments"], thumbnail=m["thumbnail"],
+        arxiv_id=m["arxiv_id"],
+        title=m["title"],
+        abstract=m["abstract"],
+        version=m["version"],
+        authors=_authors(m["authors"]),
+        categories=list(m["categories"] or []),
+        primary_category=m["primary_category"],
+        submitted_at=as_utc(m["submitted_at"]),
+        updated_at=as_utc(m["updated_at"]),
+        announced_on=m["announced_on"],
+        doi=m["doi"],
+        journal_ref=m["journal_ref"],
+        comments=m["comments"],
+        license=m["license"],
+        github_repo=m["github_repo"],
+        github_stars=m["github_stars"],
+        project_page=m["project_page"],
+        organization=org,
+        ai_summary=m["ai_summary"],
+        ai_keywords=m["ai_keywords"],
+        upvotes=m["hf_upvotes"],
+        num_comments=m["hf_num_comments"],
+        thumbnail=m["thumbnail"],
         withdrawn=m["withdrawn"],
     )
 
@@ -77,19 +97,28 @@ def _papers_with_org():  # type: ignore[no-untyped-def]
 
 
 def get_paper(conn: Connection, arxiv_id: str) -> PaperView | None:
-    row = conn.execute(sa.select(*_paper_columns()).select_from(_papers_with_org())
-                       .where(papers.c.arxiv_id == arxiv_id)).first()
+    row = conn.execute(
+        sa.select(*_paper_columns()).select_from(_papers_with_org()).where(papers.c.arxiv_id == arxiv_id)
+    ).first()
     if row is None:
         return None
     view = _view(row)
-    days = conn.execute(sa.select(daily_entries.c.day).where(daily_entries.c.paper_id == row.id)
-                        .order_by(daily_entries.c.day))
+    days = conn.execute(
+        sa.select(daily_entries.c.day).where(daily_entries.c.paper_id == row.id).order_by(daily_entries.c.day)
+    )
     view.featured_on = [d for (d,) in days]
     return view
 
 
-def feed(conn: Connection, start: date, end: date, sort: str = "trending", limit: int = 50, offset: int = 0,
-         submitter: str | None = None) -> list[FeedItem]:
+def feed(
+    conn: Connection,
+    start: date,
+    end: date,
+    sort: str = "trending",
+    limit: int = 50,
+    offset: int = 0,
+    submitter: str | None = None,
+) -> list[FeedItem]:
     """Papers featured between ``start`` and ``end`` inclusive; a paper featured twice appears once."""
     first_day = (
         sa.select(daily_entries.c.paper_id, sa.func.min(daily_entries.c.day).label("day"))
@@ -97,19 +126,22 @@ def feed(conn: Connection, start: date, end: date, sort: str = "trending", limit
         .group_by(daily_entries.c.paper_id)
         .subquery()
     )
-    query = (
-        sa.select(
-            *_paper_columns(), daily_entries.c.day.label("entry_day"), daily_entries.c.source.label("entry_source"),
-            daily_entries.c.submitted_at.label("entry_submitted_at"), users.c.username, users.c.fullname.label(
-                "user_fullname"), users.c.avatar_url.label("user_avatar"),
+    query = sa.select(
+        *_paper_columns(),
+        daily_entries.c.day.label("entry_day"),
+        daily_entries.c.source.label("entry_source"),
+        daily_entries.c.submitted_at.label("entry_submitted_at"),
+        users.c.username,
+        users.c.fullname.label("user_fullname"),
+        users.c.avatar_url.label("user_avatar"),
+    ).select_from(
+        first_day.join(
+            daily_entries,
+            sa.and_(daily_entries.c.paper_id == first_day.c.paper_id, daily_entries.c.day == first_day.c.day),
         )
-        .select_from(
-            first_day.join(daily_entries, sa.and_(daily_entries.c.paper_id == first_day.c.paper_id,
-                                                  daily_entries.c.day == first_day.c.day))
-            .join(papers, papers.c.id == daily_entries.c.paper_id)
-            .outerjoin(organizations, papers.c.organization_id == organizations.c.id)
-            .outerjoin(users, users.c.id == daily_entries.c.submitter_id)
-        )
+        .join(papers, papers.c.id == daily_entries.c.paper_id)
+        .outerjoin(organizations, papers.c.organization_id == organizations.c.id)
+        .outerjoin(users, users.c.id == daily_entries.c.submitter_id)
     )
     if submitter:
         query = query.where(users.c.username == submitter)
@@ -122,14 +154,23 @@ def feed(conn: Connection, start: date, end: date, sort: str = "trending", limit
     for row in rows:
         m = row._mapping
         who = Submitter(m["username"], m["user_fullname"], m["user_avatar"]) if m["username"] else None
-        items.append(FeedItem(view=_view(row), day=m["entry_day"], source=m["entry_source"], submitter=who,
-                              submitted_at=as_utc(m["entry_submitted_at"])))
+        items.append(
+            FeedItem(
+                view=_view(row),
+                day=m["entry_day"],
+                source=m["entry_source"],
+                submitter=who,
+                submitted_at=as_utc(m["entry_submitted_at"]),
+            )
+        )
     return items
 
 
 def count_feed(conn: Connection, start: date, end: date) -> int:
     return conn.execute(
-        sa.select(sa.func.count(sa.distinct(daily_entries.c.paper_id))).where(daily_entries.c.day.between(start, end))
+        sa.select(sa.func.count(sa.distinct(daily_entries.c.paper_id))).where(
+            daily_entries.c.day.between(start, end)
+        )
     ).scalar_one()
 
 
@@ -139,8 +180,12 @@ def latest_day(conn: Connection) -> date | None:
 
 def neighbour_days(conn: Connection, day: date) -> tuple[date | None, date | None]:
     """The nearest earlier and later days that have papers, for previous / next links."""
-    before = conn.execute(sa.select(sa.func.max(daily_entries.c.day)).where(daily_entries.c.day < day)).scalar()
-    after = conn.execute(sa.select(sa.func.min(daily_entries.c.day)).where(daily_entries.c.day > day)).scalar()
+    before = conn.execute(
+        sa.select(sa.func.max(daily_entries.c.day)).where(daily_entries.c.day < day)
+    ).scalar()
+    after = conn.execute(
+        sa.select(sa.func.min(daily_entries.c.day)).where(daily_entries.c.day > day)
+    ).scalar()
     return before, after
 
 
@@ -152,8 +197,9 @@ def keyword_search(conn: Connection, query: str, limit: int = 20) -> list[PaperV
     stmt = sa.select(*_paper_columns()).select_from(_papers_with_org())
     for word in words:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(sa.or_(papers.c.title.ilike(pattern, escape="\\"),
-                                 papers.c.abstract.ilike(pattern, escape="\\")))
+        stmt = stmt.where(
+            sa.or_(papers.c.title.ilike(pattern, escape="\\"), papers.c.abstract.ilike(pattern, escape="\\"))
+        )
     rows = conn.execute(stmt.order_by(papers.c.hf_upvotes.desc(), papers.c.id).limit(limit))
     return [_view(r) for r in rows]
 

@@ -20,12 +20,26 @@ from paperboy.store.dialect import to_storage, upsert
 from paperboy.store.schema import daily_entries, organizations, papers, users
 
 VERSIONED_FIELDS = (
-    "title", "abstract", "authors", "categories", "primary_category", "updated_at", "doi",
-    "journal_ref", "comments", "license",
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "primary_category",
+    "updated_at",
+    "doi",
+    "journal_ref",
+    "comments",
+    "license",
 )
 LATEST_FIELDS = (
-    "github_repo", "github_stars", "project_page", "organization_id", "ai_summary", "ai_keywords",
-    "thumbnail", "announced_on",
+    "github_repo",
+    "github_stars",
+    "project_page",
+    "organization_id",
+    "ai_summary",
+    "ai_keywords",
+    "thumbnail",
+    "announced_on",
 )
 MAX_FIELDS = ("hf_upvotes", "hf_num_comments")
 
@@ -112,7 +126,9 @@ def _upsert_organizations(conn: Connection, orgs: Iterable[Organization]) -> dic
             "avatar_url": sa.func.coalesce(stmt.excluded.avatar_url, organizations.c.avatar_url),
         },
     )
-    conn.execute(stmt, [{"name": o.name, "fullname": o.fullname, "avatar_url": o.avatar_url} for o in unique.values()])
+    conn.execute(
+        stmt, [{"name": o.name, "fullname": o.fullname, "avatar_url": o.avatar_url} for o in unique.values()]
+    )
     found = conn.execute(
         sa.select(organizations.c.name, organizations.c.id).where(organizations.c.name.in_(unique))
     )
@@ -135,7 +151,12 @@ def _upsert_submitters(conn: Connection, people: Iterable[Submitter]) -> dict[st
     conn.execute(
         stmt,
         [
-            {"username": p.username, "fullname": p.fullname, "avatar_url": p.avatar_url, "origin": "huggingface"}
+            {
+                "username": p.username,
+                "fullname": p.fullname,
+                "avatar_url": p.avatar_url,
+                "origin": "huggingface",
+            }
             for p in unique.values()
         ],
     )
@@ -177,7 +198,9 @@ def upsert_entries(conn: Connection, entries: Sequence[DailyEntry]) -> None:
     ids = paper_ids(conn, (e.arxiv_id for e in entries))
     missing = sorted({e.arxiv_id for e in entries} - ids.keys())
     if missing:
-        raise ValueError(f"daily entries refer to papers not in this batch or the store: {', '.join(missing)}")
+        raise ValueError(
+            f"daily entries refer to papers not in this batch or the store: {', '.join(missing)}"
+        )
     submitter_ids = _upsert_submitters(conn, (e.submitter for e in entries if e.submitter))
     rows = [
         {

@@ -42,14 +42,21 @@ def _install_error_handlers(app: FastAPI) -> None:
         return render_error(request, 400, problems)
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None, check_schema: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, check_schema: bool = True
+) -> FastAPI:
     """Build the app; refuses to start on an outdated schema unless PAPERBOY_AUTO_MIGRATE is set."""
     settings = settings or get_settings()
     engine = engine or engine_for(settings.database_url)
     if check_schema:
         ensure_current(engine, settings.auto_migrate)
-    app = FastAPI(title=settings.site_name, version=__version__, docs_url="/api/docs", redoc_url=None,
-                  openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title=settings.site_name,
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
     app.state.settings = settings
     app.state.engine = engine
     _install_error_handlers(app)

@@ -1,0 +1,92 @@
+"""OpenAPI schemas of the Hugging Face compatible JSON API.
+
+The routes build their bodies with ``paperboy.api.serialize`` (plain dicts, unknown keys omitted, as Hugging Face
+omits them); these models exist so ``/api/openapi.json`` documents every field, and the tests validate real
+responses against them so the documentation cannot drift from what is served. Extra keys are allowed because
+Hugging Face adds fields over time and clients must tolerate them.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ISO_MS = "ISO 8601 in UTC with milliseconds, for example 2025-09-25T14:58:29.000Z"
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class AuthorOut(_Open):
+    id: str = Field(alias="_id", description="Stable id of this author slot (derived from paper id and position).")
+    name: str
+    hidden: bool = Field(description="Hidden authors are kept in the list but should not be displayed.")
+
+
+class OrganizationOut(_Open):
+    name: str = Field(description="Stable handle of the organization, as on Hugging Face.")
+    fullname: str | None = None
+    avatar: str | None = Field(None, description="Absolute URL of the organization's avatar.")
+
+
+class SubmitterOut(_Open):
+    """``submittedBy`` of a daily entry: Hugging Face names the handle ``name`` here."""
+
+    name: str = Field(description="Username of whoever featured the paper.")
+    fullname: str | None = None
+    avatarUrl: str | None = None
+    type: str = "user"
+
+
+class DailySubmitterOut(_Open):
+    """``submittedOnDailyBy`` inside a paper: Hugging Face names the handle ``user`` here."""
+
+    user: str = Field(description="Username of whoever featured the paper.")
+    fullname: str | None = None
+    avatarUrl: str | None = None
+    type: str = "user"
+
+
+class PaperOut(_Open):
+    """A paper as Hugging Face describes it; optional fields are absent when unknown."""
+
+    id: str = Field(description="arXiv id without version, e.g. 2509.21268 or hep-th/9901001.")
+    authors: list[AuthorOut]
+    publishedAt: str | None = Field(None, description="First arXiv version. " + ISO_MS)
+    submittedOnDailyAt: str | None = Field(None, description="When first featured on the feed. " + ISO_MS)
+    title: str
+    submittedOnDailyBy: DailySubmitterOut | None = None
+    summary: str = Field(description="The abstract.")
+    upvotes: int
+    githubRepo: str | None = None
+    githubStars: int | None = None
+    projectPage: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: list[str] | None = None
+    organization: OrganizationOut | None = None
+
+
+class PaperInfoOut(PaperOut):
+    """``GET /api/papers/{id}``: the paper object at top level, with its comment count."""
+
+    numComments: int = 0
+
+
+class DailyPaperOut(_Open):
+    """One entry of ``/api/daily_papers`` or ``/api/papers/search``: a paper plus how it was featured."""
+
+    paper: PaperOut
+    publishedAt: str | None = Field(
+        None, description="When the paper was featured on the daily feed (absent in search results). " + ISO_MS
+    )
+    title: str
+    summary: str
+    thumbnail: str | None = None
+    numComments: int = 0
+    submittedBy: SubmitterOut | None = None
+    organization: OrganizationOut | None = None
+    isAuthorParticipating: bool = False
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="What was wrong, meant for the person who sent the request.")

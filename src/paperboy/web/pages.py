@@ -1,0 +1,183 @@
+"""HTML pages: the daily / weekly / monthly feeds, a page per paper, and simple search results.
+
+Routes are plain ``def`` functions (FastAPI runs them in a thread pool) because the store is synchronous.
+Each feed page costs a fixed handful of queries whatever its size: one count, one feed query and the
+neighbouring-day look-ups for the previous / next links.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.engine import Connection
+
+from paperboy.config import Settings
+from paperboy.errors import NotFound
+from paperboy.models import split_arxiv_id
+from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
+from paperboy.store.feed import count_feed, feed, get_paper, keyword_search, latest_day, neighbour_days
+from paperboy.web.deps import get_conn, get_settings
+from paperboy.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+Conn = Annotated[Connection, Depends(get_conn)]
+Config = Annotated[Settings, Depends(get_settings)]
+Sort = Annotated[Literal["trending", "publishedAt"], Query(description="trending = most upvoted first")]
+PageNo = Annotated[int, Query(ge=0, le=10_000, description="Page number, counting from 0 as the API does")]
+SEARCH_LIMIT = 50
+HEADINGS = {"date": "Daily papers", "week": "Weekly papers", "month": "Monthly papers"}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A previous / next link: where it goes and how to name it in full and in a few characters."""
+
+    url: str
+    label: str
+    short: str
+
+
+def period_url(period: Period) -> str:
+    return f"/papers/{period.kind}/{period.key}"
+
+
+def _short(period: Period) -> str:
+    if period.kind == "week":
+        return f"W{period.key[-2:]}"
+    if period.kind == "month":
+        return f"{period.start:%b %Y}"
+    return f"{period.start:%b %-d}"
+
+
+def _step(period: Period | None) -> Step | None:
+    return Step(period_url(period), period.label, _short(period)) if period else None
+
+
+def _neighbours(conn: Connection, period: Period) -> tuple[Period | None, Period | None]:
+    """The nearest earlier and later periods that have papers, so the links never lead to empty pages."""
+    before, after = neighbour_days(conn, period.start)
+    if period.kind != "date":
+        after = neighbour_days(conn, period.end)[1]
+    return (period_containing(period.kind, before) if before else None,
+            period_containing(period.kind, after) if after else None)
+
+
+def _tabs(conn: Connection, period: Period) -> list[dict[str, object]]:
+    """Daily / Weekly / Monthly views of the same moment: a week's Daily tab opens its last day with papers."""
+    day = period.start
+    if period.kind != "date":
+        last = neighbour_days(conn, period.end + timedelta(days=1))[0]
+        day = last if last and last >= period.start else period.start
+    return [
+        {"label": "Daily", "url": period_url(period_containing("date", day)), "current": period.kind == "date"},
+        {"label": "Weekly", "url": period_url(period_containing("week", day)), "current": period.kind == "week"},
+        {"label": "Monthly", "url": period_url(period_containing("month", day)), "current": period.kind == "month"},
+    ]
+
+
+def _feed_page(request: Request, conn: Connection, settings: Settings, period: Period, sort: str, p: int,
+               is_latest: bool = False) -> HTMLResponse:
+    total = count_feed(conn, period.start, period.end)
+    size = settings.page_size
+    pages = max(1, math.ceil(total / size))
+    if p >= pages:
+        raise NotFound(f"{period.label} has {pages} page{'s' if pages > 1 else ''} of papers; there is no page {p}.")
+    items = feed(conn, period.start, period.end, sort=sort, limit=size, offset=p * size) if total else []
+    before, after = _neighbours(conn, period)
+    context = {
+        "nav": period.kind,
+        "period": period,
+        "heading": HEADINGS[period.kind],
+        "items": items,
+        "total": total,
+        "sort": sort,
+        "sort_param": None if sort == "trending" else sort,
+        "p": p,
+        "pages": pages,
+        "page_size": size,
+        "prev": _step(before),
+        "next": _step(after),
+        "tabs": _tabs(conn, period),
+        "is_latest": is_latest,
+    }
+    return render(request, "feed.html", context)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, conn: Conn, settings: Config, sort: Sort = "trending", p: PageNo = 0) -> Response:
+    """The latest day that has papers; an empty database gets a how-to-start page instead of an error."""
+    day = latest_day(conn)
+    if day is None:
+        return render(request, "welcome.html", {"nav": "date"})
+    return _feed_page(request, conn, settings, period_containing("date", day), sort, p, is_latest=True)
+
+
+@router.get("/papers", include_in_schema=False)
+@router.get("/papers/date", include_in_schema=False)
+def papers_root() -> RedirectResponse:
+    return RedirectResponse("/", status_code=307)
+
+
+def _latest_redirect(conn: Connection, kind: str) -> RedirectResponse:
+    day = latest_day(conn)
+    return RedirectResponse(period_url(period_containing(kind, day)) if day else "/", status_code=307)
+
+
+@router.get("/papers/week")
+def latest_week(conn: Conn) -> RedirectResponse:
+    return _latest_redirect(conn, "week")
+
+
+@router.get("/papers/month")
+def latest_month(conn: Conn) -> RedirectResponse:
+    return _latest_redirect(conn, "month")
+
+
+@router.get("/papers/date/{day}", response_class=HTMLResponse)
+def day_page(request: Request, day: str, conn: Conn, settings: Config, sort: Sort = "trending",
+             p: PageNo = 0) -> Response:
+    period = parse_day(day)
+    return _feed_page(request, conn, settings, period, sort, p, is_latest=latest_day(conn) == period.start)
+
+
+@router.get("/papers/week/{week}", response_class=HTMLResponse)
+def week_page(request: Request, week: str, conn: Conn, settings: Config, sort: Sort = "trending",
+              p: PageNo = 0) -> Response:
+    return _feed_page(request, conn, settings, parse_week(week), sort, p)
+
+
+@router.get("/papers/month/{month}", response_class=HTMLResponse)
+def month_page(request: Request, month: str, conn: Conn, settings: Config, sort: Sort = "trending",
+               p: PageNo = 0) -> Response:
+    return _feed_page(request, conn, settings, parse_month(month), sort, p)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, conn: Conn, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    """Keyword search so the header box works today; the search issue swaps in the real index."""
+    q = " ".join(q.split())
+    results = keyword_search(conn, q, limit=SEARCH_LIMIT) if q else []
+    return render(request, "search.html", {"q": q, "results": results, "limit": SEARCH_LIMIT})
+
+
+@router.get("/papers/{arxiv_id:path}", response_class=HTMLResponse)
+def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
+    """One paper. Declared last so the feed routes win; ``.md`` paths belong to the API router (included first)."""
+    if arxiv_id.endswith(".md"):
+        raise NotFound(f"No Markdown export for {arxiv_id.removesuffix('.md')!r}.")
+    try:
+        canonical, _version = split_arxiv_id(arxiv_id)
+    except ValueError:
+        raise NotFound(f"{arxiv_id!r} is not an arXiv id (like 2509.21268 or hep-th/9901001).") from None
+    if canonical != arxiv_id:
+        return RedirectResponse(f"/papers/{canonical}", status_code=301)
+    view = get_paper(conn, canonical)
+    if view is None:
+        raise NotFound(f"There is no paper {canonical} here yet: it has not been featured or ingested.")
+    return render(request, "paper.html", {"view": view})

@@ -1,0 +1,150 @@
+"""Jinja2 rendering for the HTML pages: one autoescaping environment, small display filters, error pages.
+
+Everything a template shows passes through here, so escaping is on for every page and the display rules
+(compact counts, dates, licence names) are written once instead of in each template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from paperboy.config import Settings
+from paperboy.models import Author
+
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
+AUTHORS_SHOWN = 5
+
+_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Page not found", 405: "Method not allowed",
+           422: "Bad request", 500: "Something went wrong"}
+_CC = re.compile(r"creativecommons\.org/(licenses|publicdomain)/([a-z\-]+)/([\d.]+)")
+
+
+def compact(number: int | None) -> str:
+    """Counts as people read them at a glance: 950, 1.2k, 12k, 3.4M."""
+    n = number or 0
+    if n < 1000:
+        return str(n)
+    if n < 1_000_000:
+        value = n / 1000
+        return f"{value:.1f}k".replace(".0k", "k") if value < 10 else f"{value:.0f}k"
+    return f"{n / 1_000_000:.1f}M".replace(".0M", "M")
+
+
+def nice_date(value: date | datetime | None) -> str:
+    return f"{value:%b %-d, %Y}" if value else ""
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def visible_authors(authors: list[Author]) -> list[Author]:
+    """Hugging Face hides authors a claimant removed; they are never shown."""
+    return [a for a in authors if not a.hidden and a.name]
+
+
+def repo_name(url: str | None) -> str:
+    """``https://github.com/owner/repo`` shown as ``owner/repo``; other hosts shown whole."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    path = parts.path.strip("/").removesuffix(".git")
+    return path if parts.netloc.endswith("github.com") and path else url
+
+
+def host(url: str | None) -> str:
+    return urlsplit(url).netloc.removeprefix("www.") if url else ""
+
+
+def licence_label(url: str | None) -> str:
+    """arXiv gives licences as URLs; people know them as CC BY 4.0 and the like."""
+    if not url:
+        return ""
+    match = _CC.search(url)
+    if match:
+        kind, name, version = match.groups()
+        return "CC0 " + version if kind == "publicdomain" else f"CC {name.upper()} {version}"
+    if "arxiv.org/licenses/nonexclusive-distrib" in url:
+        return "arXiv non-exclusive licence"
+    return url
+
+
+def initial(text: str | None) -> str:
+    return (text or "?").strip()[:1].upper() or "?"
+
+
+def is_http_url(url: str | None) -> bool:
+    """Only http(s) links become hrefs: a stored ``javascript:`` URL must not be clickable."""
+    return bool(url) and urlsplit(url).scheme in ("http", "https")
+
+
+def query(**params: Any) -> str:
+    """A query string without empty or default values, so links stay short and canonical."""
+    kept = {k: v for k, v in params.items() if v not in (None, "", 0)}
+    return "?" + urlencode(kept) if kept else ""
+
+
+@cache
+def _static_version(name: str) -> str:
+    path = STATIC / name
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else "0"
+
+
+def static_url(name: str) -> str:
+    """A content-hashed URL, so browsers may cache static files for long and still see new versions."""
+    return f"/static/{name}?v={_static_version(name)}"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(compact=compact, nice_date=nice_date, repo_name=repo_name, host=host,
+                       licence_label=licence_label, initial=initial, visible_authors=visible_authors)
+    env.globals.update(plural=plural, query=query, static_url=static_url, is_http_url=is_http_url,
+                       authors_shown=AUTHORS_SHOWN)
+    return env
+
+
+ENV = _environment()
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """Render a page with what every page needs (site name, canonical base, current path)."""
+    settings = _settings(request)
+    page = {
+        "request": request,
+        "site_name": settings.site_name,
+        "base_url": settings.base_url.rstrip("/"),
+        "path": request.url.path,
+        "nav": None,
+        "noindex": status >= 400,
+        **context,
+    }
+    html = ENV.get_template(template).render(page)
+    return HTMLResponse(html, status_code=status)
+
+
+def render_error(request: Request, status: int, message: str) -> HTMLResponse:
+    """A friendly error page that says what went wrong and offers a way on; used by app.py's handlers."""
+    title = _TITLES.get(status, "Error")
+    return render(request, "error.html", {"status": status, "title": title, "message": message}, status=status)
