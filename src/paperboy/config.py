@@ -62,8 +62,9 @@ class Settings(BaseSettings):
 
     @property
     def user_agent(self) -> str:
-        contact = f"; {self.contact}" if self.contact else ""
-        return f"paperboy/{__version__} (+https://github.com/paperboy{contact})"
+        """arXiv asks automated clients to identify themselves and give a way to reach the operator."""
+        contact = f"; contact: {self.contact}" if self.contact else ""
+        return f"paperboy/{__version__} (self-hosted paper feed{contact})"
 
 
 @lru_cache(maxsize=1)
