@@ -59,6 +59,16 @@ def max_upvotes() -> dict[str, int]:
 
 
 @cache
+def max_comments() -> dict[str, int]:
+    best: dict[str, int] = {}
+    for entries in all_days().values():
+        for entry in entries:
+            arxiv_id = entry["paper"]["id"]
+            best[arxiv_id] = max(best.get(arxiv_id, 0), entry.get("numComments") or 0)
+    return best
+
+
+@cache
 def latest_entry(arxiv_id: str) -> dict:
     """The most recent saved entry of a paper (later days carry the fresher metadata)."""
     found = [e for entries in all_days().values() for e in entries if e["paper"]["id"] == arxiv_id]

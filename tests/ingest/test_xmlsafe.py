@@ -61,9 +61,9 @@ def test_external_entity_never_reads_local_files() -> None:
 
 
 def test_clean_text_collapses_all_whitespace() -> None:
-    assert clean_text("  Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large\n  Connectivity Limit") == (
-        "Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large Connectivity Limit"
-    )
+    assert clean_text(
+        "  Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large\n  Connectivity Limit"
+    ) == ("Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large Connectivity Limit")
     assert clean_text("a\t\tb\r\nc\u00a0d") == "a b c d"
     assert clean_text(None) == ""
     assert clean_text("   ") == ""

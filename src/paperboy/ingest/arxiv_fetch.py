@@ -13,7 +13,7 @@ from paperboy.errors import IngestError
 from paperboy.ingest.arxiv_atom import parse_atom_feed
 from paperboy.ingest.arxiv_rss import parse_listing_feed
 from paperboy.ingest.http import PoliteClient
-from paperboy.ingest.oai_pmh import parse_list_records
+from paperboy.ingest.oai_pmh import OaiError, parse_list_records
 from paperboy.models import Batch, Checkpoint, Failure
 
 API_PAGE_SIZE = 100
@@ -117,6 +117,13 @@ def fetch_oai(
         try:
             response = client.get(oai_url, params=params)
             page = parse_list_records(response.content, label)
+        except OaiError as exc:
+            if exc.code == "badResumptionToken" and token and token == resume_token:
+                # A saved token expired between runs: harvest again from the start (upserts are idempotent).
+                token = resume_token = None
+                continue
+            yield Failure(label=label, reason=exc.reason)
+            return
         except IngestError as exc:
             yield Failure(label=label, reason=exc.reason)
             return

@@ -87,7 +87,7 @@ def _split_description(text: str | None) -> tuple[str | None, str | None, str]:
 
 
 def _first_id(candidates: list[str | None]) -> tuple[str, int | None] | None:
-    """The first candidate (guid/id, then link, then description header) that is a real arXiv id."""
+    """The first candidate that is a real arXiv id: guid/id, then the description header, then the link."""
     for raw in candidates:
         if raw:
             try:
@@ -99,7 +99,8 @@ def _first_id(candidates: list[str | None]) -> tuple[str, int | None] | None:
 
 def _build(
     *,
-    raw_ids: list[str | None],
+    raw_id: str | None,
+    links: list[str | None],
     title: str | None,
     description: str | None,
     declared_type: str | None,
@@ -111,7 +112,7 @@ def _build(
 ) -> ListingItem:
     """Shared tail of both flavours: identity, announce type and day are required, the rest is optional."""
     header_id, header_type, abstract = _split_description(description)
-    identity = _first_id([*raw_ids, header_id])
+    identity = _first_id([raw_id, header_id, *links])
     if identity is None:
         raise IngestError(label, f"item {title or '?'!r} has no arXiv id")
     arxiv_id, version = identity
@@ -149,7 +150,8 @@ def _extra(node: etree._Element, rights: str | None) -> dict[str, str | None]:
 
 def _rss_item(item: etree._Element, default_day: date | None, label: str) -> ListingItem:
     return _build(
-        raw_ids=[find_text(item, "guid"), find_text(item, "link")],
+        raw_id=find_text(item, "guid"),
+        links=[find_text(item, "link")],
         title=find_text(item, "title"),
         description=item.findtext("description"),
         declared_type=find_text(item, f"{ARXIV}announce_type"),
@@ -170,7 +172,8 @@ def _atom_entry(entry: etree._Element, default_day: date | None, label: str) -> 
         authors = [Author(name=name) for name in names if name]
     links = [n.get("href") for n in entry.iterfind(f"{ATOM}link") if n.get("rel", "alternate") == "alternate"]
     return _build(
-        raw_ids=[find_text(entry, f"{ATOM}id"), *links],
+        raw_id=find_text(entry, f"{ATOM}id"),
+        links=links,
         title=find_text(entry, f"{ATOM}title"),
         description=entry.findtext(f"{ATOM}summary"),
         declared_type=find_text(entry, f"{ARXIV}announce_type"),

@@ -10,13 +10,12 @@ Merge rules, applied in SQL so that a batch is one statement per table:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.models import Batch, DailyEntry, Organization, Paper, Submitter
-from paperboy.store.dialect import to_storage, upsert
+from paperboy.models import Author, Batch, DailyEntry, Organization, Paper, Submitter
+from paperboy.store.dialect import executemany, to_storage, upsert
 from paperboy.store.schema import daily_entries, organizations, papers, users
 
 VERSIONED_FIELDS = (
@@ -44,13 +43,23 @@ LATEST_FIELDS = (
 MAX_FIELDS = ("hf_upvotes", "hf_num_comments")
 
 
+def _author(author: Author) -> dict:
+    """Compact JSON: only what is known, since a snapshot holds tens of millions of author entries."""
+    row: dict = {"name": author.name}
+    if author.affiliation:
+        row["affiliation"] = author.affiliation
+    if author.hidden:
+        row["hidden"] = True
+    return row
+
+
 def _paper_row(paper: Paper, org_ids: dict[str, int]) -> dict:
     return {
         "arxiv_id": paper.arxiv_id,
         "version": paper.version,
         "title": paper.title,
         "abstract": paper.abstract or "",
-        "authors": [asdict(a) for a in paper.authors] or None,
+        "authors": [_author(a) for a in paper.authors] or None,
         "categories": list(paper.categories) or None,
         "primary_category": paper.primary_category or (paper.categories[0] if paper.categories else None),
         "submitted_at": to_storage(paper.submitted_at),
@@ -183,7 +192,7 @@ def upsert_papers(conn: Connection, batch_papers: Sequence[Paper]) -> None:
     rows = [_paper_row(p, org_ids) for p in batch_papers]
     statement = _merge_paper_statement(conn)
     for chunk in _unique_rounds(rows, "arxiv_id"):
-        conn.execute(statement, chunk)
+        executemany(conn, statement, papers, chunk)
 
 
 def mark_withdrawn(conn: Connection, arxiv_ids: Sequence[str]) -> None:

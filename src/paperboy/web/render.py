@@ -137,6 +137,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "base_url": settings.base_url.rstrip("/"),
         "path": request.url.path,
         "nav": None,
+        "tabs": None,
         "noindex": status >= 400,
         **context,
     }
