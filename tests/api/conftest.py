@@ -1,7 +1,7 @@
 """Fixtures for the API tests: the saved Hugging Face day files as the expected answers, and a client.
 
-The HTML pages are written in parallel; until ``paperboy.web.pages`` exists an empty router stands in for it so
-the API can be tested on its own. Once the real module is importable this stand-in is never installed.
+The HTML pages are written in parallel; until ``paperboy.web.pages`` exists an empty router stands in for it
+so the API can be tested on its own. Once the real module is importable this stand-in is never installed.
 """
 
 from __future__ import annotations

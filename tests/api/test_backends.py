@@ -15,13 +15,22 @@ from paperboy.models import Author, Batch, DailyEntry, Organization, Paper, Subm
 from paperboy.store.ingest_sink import commit_batch
 from paperboy.web.app import create_app
 from tests.conftest import LiveServer
-from tests.conftest import test_settings as settings_for  # imported under its own name pytest would collect it
+from tests.conftest import (
+    test_settings as settings_for,
+)  # imported under its own name pytest would collect it
 
 OLD = Paper(
-    arxiv_id="hep-th/9901001", version=3, title="Strings on a Lattice", abstract="We put strings on a lattice.",
+    arxiv_id="hep-th/9901001",
+    version=3,
+    title="Strings on a Lattice",
+    abstract="We put strings on a lattice.",
     authors=[Author("A. Physicist", affiliation="Somewhere"), Author("Hidden Person", hidden=True)],
-    categories=["hep-th", "hep-lat"], submitted_at=datetime(1999, 1, 1, 12, 30, tzinfo=UTC),
-    doi="10.1000/xyz", journal_ref="Phys. Rev. D 1 (1999) 1", comments="12 pages", upvotes=7,
+    categories=["hep-th", "hep-lat"],
+    submitted_at=datetime(1999, 1, 1, 12, 30, tzinfo=UTC),
+    doi="10.1000/xyz",
+    journal_ref="Phys. Rev. D 1 (1999) 1",
+    comments="12 pages",
+    upvotes=7,
     organization=Organization("cern", "CERN", None),
 )
 ARXIV_ONLY = Paper(arxiv_id="math.GT/0309136", title="A Knot", abstract="", version=1)
@@ -29,9 +38,18 @@ ARXIV_ONLY = Paper(arxiv_id="math.GT/0309136", title="A Knot", abstract="", vers
 
 @pytest.fixture
 def small_client(engine: Engine) -> Iterator[TestClient]:
-    commit_batch(engine, Batch(label="test", papers=[OLD, ARXIV_ONLY], entries=[
-        DailyEntry(day=date(2025, 1, 6), arxiv_id=OLD.arxiv_id, source="local", submitter=Submitter("alice")),
-    ]))
+    commit_batch(
+        engine,
+        Batch(
+            label="test",
+            papers=[OLD, ARXIV_ONLY],
+            entries=[
+                DailyEntry(
+                    day=date(2025, 1, 6), arxiv_id=OLD.arxiv_id, source="local", submitter=Submitter("alice")
+                ),
+            ],
+        ),
+    )
     app = create_app(settings_for(engine.url.render_as_string(hide_password=False)), engine=engine)
     with TestClient(app) as client:
         yield client
@@ -41,7 +59,10 @@ def test_old_style_ids(small_client: TestClient) -> None:
     body = small_client.get("/api/papers/hep-th/9901001v2").json()
     assert body["id"] == "hep-th/9901001" and body["title"] == "Strings on a Lattice"
     assert body["upvotes"] == 7 and body["numComments"] == 0
-    assert [(a["name"], a["hidden"]) for a in body["authors"]] == [("A. Physicist", False), ("Hidden Person", True)]
+    assert [(a["name"], a["hidden"]) for a in body["authors"]] == [
+        ("A. Physicist", False),
+        ("Hidden Person", True),
+    ]
     assert body["publishedAt"] == "1999-01-01T12:30:00.000Z"
     assert body["submittedOnDailyAt"] == "2025-01-06T00:00:00.000Z"  # no time known: the start of the day
     assert body["submittedOnDailyBy"] == {"user": "alice", "type": "user"}
@@ -74,7 +95,9 @@ def test_daily_and_search_on_each_backend(small_client: TestClient) -> None:
     assert entry["publishedAt"] == "2025-01-06T00:00:00.000Z"
     assert entry["submittedBy"] == {"name": "alice", "type": "user"}
     assert small_client.get("/api/daily_papers", params={"submitter": "alice"}).json() == [entry]
-    assert small_client.get("/api/daily_papers", params={"week": "2025-W02", "sort": "trending"}).json() == [entry]
+    assert small_client.get("/api/daily_papers", params={"week": "2025-W02", "sort": "trending"}).json() == [
+        entry
+    ]
     assert small_client.get("/api/daily_papers", params={"month": "9999-11"}).json() == []
     found = small_client.get("/api/papers/search", params={"q": "lattice"}).json()
     assert [f["paper"]["id"] for f in found] == ["hep-th/9901001"]

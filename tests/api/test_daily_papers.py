@@ -13,8 +13,16 @@ from huggingface_hub import HfApi
 
 from tests.api.conftest import all_days, collapse, day_file, max_comments, max_upvotes
 
-DAYS = ["2024-05-27", "2024-06-14", "2025-03-14", "2025-09-26", "2025-09-30", "2026-04-10", "2026-04-16",
-        "2026-08-21"]
+DAYS = [
+    "2024-05-27",
+    "2024-06-14",
+    "2025-03-14",
+    "2025-09-26",
+    "2025-09-30",
+    "2026-04-10",
+    "2026-04-16",
+    "2026-08-21",
+]
 
 
 def _ids(papers: list) -> list[str]:
@@ -52,7 +60,9 @@ def test_a_day_is_what_hugging_face_served(hf: HfApi, day: str) -> None:
         assert paper.title == collapse(entry["paper"]["title"])
         assert (paper.upvotes or 0) == max_upvotes()[paper.id]  # the client turns 0 into None
         assert paper.summary == collapse(entry["paper"]["summary"])
-        assert [a.name for a in paper.authors or []] == [collapse(a["name"]) for a in entry["paper"]["authors"]]
+        assert [a.name for a in paper.authors or []] == [
+            collapse(a["name"]) for a in entry["paper"]["authors"]
+        ]
         assert paper.comments == max_comments()[paper.id]
         assert paper.published_at is not None and paper.submitted_at is not None
         assert paper.published_at == datetime.fromisoformat(entry["paper"]["publishedAt"])
@@ -72,7 +82,9 @@ def test_featured_by_is_parsed_by_the_client(hf: HfApi) -> None:
         if expected is None:
             continue
         assert paper.submitted_by is not None
-        assert paper.submitted_by.name == expected["name"]  # HF's key; the client keeps it as an extra attribute
+        assert (
+            paper.submitted_by.name == expected["name"]
+        )  # HF's key; the client keeps it as an extra attribute
         assert paper.submitted_by.avatar_url.startswith("https://")  # the user's latest avatar, made absolute
         theirs = saved[paper.id]["paper"].get("submittedOnDailyAt", saved[paper.id]["publishedAt"])
         assert paper.submitted_at == datetime.fromisoformat(theirs)

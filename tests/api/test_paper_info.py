@@ -33,8 +33,9 @@ def test_paper_info_matches_the_saved_entry(hf: HfApi, day: str) -> None:
         assert info.summary == collapse(theirs["summary"])
         assert (info.upvotes or 0) == max_upvotes()[arxiv_id]
         assert info.comments == saved.get("numComments", 0)
-        assert [(a.name, a.hidden) for a in info.authors or []] == \
-            [(collapse(a["name"]), a["hidden"]) for a in theirs["authors"]]
+        assert [(a.name, a.hidden) for a in info.authors or []] == [
+            (collapse(a["name"]), a["hidden"]) for a in theirs["authors"]
+        ]
         assert info.github_repo == (theirs.get("githubRepo") or None)
         assert info.github_stars == theirs.get("githubStars")
         assert info.project_page == (theirs.get("projectPage") or None)
@@ -71,7 +72,9 @@ def test_unknown_paper_is_404(hf: HfApi, client) -> None:  # type: ignore[no-unt
     assert response.json() == {"error": "paper 2509.99999 not found"}
 
 
-@pytest.mark.parametrize("bad", ["abc", "2509", "2509.21268v", "hep-th/99", "..%2F..%2Fetc", "2509.21268/comments"])
+@pytest.mark.parametrize(
+    "bad", ["abc", "2509", "2509.21268v", "hep-th/99", "..%2F..%2Fetc", "2509.21268/comments"]
+)
 def test_not_an_arxiv_id_is_400(client, bad: str) -> None:  # type: ignore[no-untyped-def]
     response = client.get(f"/api/papers/{bad}")
     assert response.status_code == 400
@@ -83,7 +86,9 @@ def test_markdown(client, hf: HfApi) -> None:  # type: ignore[no-untyped-def]
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/markdown; charset=utf-8"
     text = response.text
-    assert text.startswith("# MMR1: Enhancing Multimodal Reasoning with Variance-Aware Sampling and Open Resources\n")
+    assert text.startswith(
+        "# MMR1: Enhancing Multimodal Reasoning with Variance-Aware Sampling and Open Resources\n"
+    )
     assert "Sicong Leng, Jing Wang" in text
     assert "https://arxiv.org/abs/2509.21268" in text and "https://arxiv.org/pdf/2509.21268" in text
     assert "## Abstract\n\nLarge multimodal reasoning models" in text

@@ -38,8 +38,10 @@ def test_bad_daily_params(client, params: dict, status: int, named: str) -> None
     assert named in response.json()["error"]
 
 
-@pytest.mark.parametrize(("params", "named"), [({"limit": "0"}, "limit"), ({"limit": "x"}, "limit"),
-                                               ({"q": "x" * 501}, "q"), ({"q": "a\x00"}, "q")])
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [({"limit": "0"}, "limit"), ({"limit": "x"}, "limit"), ({"q": "x" * 501}, "q"), ({"q": "a\x00"}, "q")],
+)
 def test_bad_search_params(client, params: dict, named: str) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/api/papers/search", params=params)
     assert response.status_code in (400, 422)
@@ -51,14 +53,36 @@ def test_search_input_is_text_not_patterns(client) -> None:  # type: ignore[no-u
         assert client.get("/api/papers/search", params={"q": q}).status_code == 200
 
 
-_text = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(
-    ["2025-09-26", "2025-W39", "2025-09", "9999-12-31", "0001-01-01", "9999-W52", "2020-W53", "9999-12", "0000-01"]))
+_text = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "2025-09-26",
+            "2025-W39",
+            "2025-09",
+            "9999-12-31",
+            "0001-01-01",
+            "9999-W52",
+            "2020-W53",
+            "9999-12",
+            "0000-01",
+        ]
+    ),
+)
 _number = st.one_of(st.none(), st.integers(-5, 10**20).map(str), st.text(max_size=5))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(date=_text, week=_text, month=_text, submitter=_text, sort=st.one_of(
-    st.none(), st.sampled_from(["publishedAt", "trending", ""]), st.text(max_size=8)), p=_number, limit=_number)
+@given(
+    date=_text,
+    week=_text,
+    month=_text,
+    submitter=_text,
+    sort=st.one_of(st.none(), st.sampled_from(["publishedAt", "trending", ""]), st.text(max_size=8)),
+    p=_number,
+    limit=_number,
+)
 def test_daily_papers_never_fails(client, **params: str | None) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/api/daily_papers", params={k: v for k, v in params.items() if v is not None})
     assert response.status_code < 500, response.text
@@ -87,7 +111,15 @@ def test_openapi_documents_every_endpoint_and_parameter(client) -> None:  # type
     schema = client.get("/api/openapi.json").json()
     paths = schema["paths"]
     daily = paths["/api/daily_papers"]["get"]
-    assert {p["name"] for p in daily["parameters"]} == {"date", "week", "month", "submitter", "sort", "p", "limit"}
+    assert {p["name"] for p in daily["parameters"]} == {
+        "date",
+        "week",
+        "month",
+        "submitter",
+        "sort",
+        "p",
+        "limit",
+    }
     assert all(p.get("description") for p in daily["parameters"])
     assert daily["description"] and "DailyPaperOut" in str(daily["responses"]["200"])
     search = paths["/api/papers/search"]["get"]

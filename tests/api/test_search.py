@@ -13,12 +13,15 @@ from tests.api.conftest import all_days, collapse, day_file, max_upvotes
 
 @cache
 def _texts() -> dict[str, str]:
-    return {e["paper"]["id"]: collapse(f"{e['paper']['title']} {e['paper']['summary']}").lower()
-            for entries in all_days().values() for e in entries}
+    return {
+        e["paper"]["id"]: collapse(f"{e['paper']['title']} {e['paper']['summary']}").lower()
+        for entries in all_days().values()
+        for e in entries
+    }
 
 
 def _distinctive_word(arxiv_id: str, title: str) -> str | None:
-    """The longest word of the title that no other paper's title or abstract contains (search is substring)."""
+    """The longest title word that no other paper's title or abstract contains (search is substring)."""
     for word in sorted(set(re.findall(r"[A-Za-z][A-Za-z0-9\-]{3,}", title)), key=len, reverse=True):
         needle = word.lower()
         if [i for i, text in _texts().items() if needle in text] == [arxiv_id]:

@@ -1,4 +1,4 @@
-"""The serializers alone: date format, omitted unknowns, and the official client's constructors accepting them.
+"""The serializers alone: date format, omitted unknowns, the official client's constructors accepting them.
 
 Real responses are also validated against the OpenAPI models, so the documentation cannot drift from the wire.
 """
@@ -19,19 +19,29 @@ from paperboy.store.feed import FeedItem, PaperView
 BARE = PaperView(paper=Paper(arxiv_id="2501.00001", title="T"), upvotes=0, num_comments=0)
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (datetime(2025, 9, 25, 14, 58, 29, tzinfo=UTC), "2025-09-25T14:58:29.000Z"),
-    (datetime(2025, 9, 26, 0, 35, 18, 352999, tzinfo=UTC), "2025-09-26T00:35:18.352Z"),
-    (datetime(2025, 9, 26, 2, 0, tzinfo=timezone(timedelta(hours=2))), "2025-09-26T00:00:00.000Z"),
-    (datetime(2025, 9, 26), "2025-09-26T00:00:00.000Z"),  # naive means UTC, as the store hands it back
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (datetime(2025, 9, 25, 14, 58, 29, tzinfo=UTC), "2025-09-25T14:58:29.000Z"),
+        (datetime(2025, 9, 26, 0, 35, 18, 352999, tzinfo=UTC), "2025-09-26T00:35:18.352Z"),
+        (datetime(2025, 9, 26, 2, 0, tzinfo=timezone(timedelta(hours=2))), "2025-09-26T00:00:00.000Z"),
+        (datetime(2025, 9, 26), "2025-09-26T00:00:00.000Z"),  # naive means UTC, as the store hands it back
+    ],
+)
 def test_iso_ms(value: datetime, text: str) -> None:
     assert serialize.iso_ms(value) == text
 
 
 def test_unknown_fields_are_left_out() -> None:
     body = serialize.paper_info(BARE)
-    assert body == {"id": "2501.00001", "authors": [], "title": "T", "summary": "", "upvotes": 0, "numComments": 0}
+    assert body == {
+        "id": "2501.00001",
+        "authors": [],
+        "title": "T",
+        "summary": "",
+        "upvotes": 0,
+        "numComments": 0,
+    }
     entry = serialize.search_entry(BARE)
     assert set(entry) == {"paper", "title", "summary", "numComments", "isAuthorParticipating"}
 
@@ -64,7 +74,9 @@ def test_daily_responses_match_the_documented_schema(client, params: dict) -> No
     for raw in client.get("/api/daily_papers", params={**params, "limit": 100}).json():
         model = DailyPaperOut.model_validate(raw)
         assert not model.model_extra and not model.paper.model_extra  # every key we send is documented
-        assert model.model_dump(by_alias=True, exclude_unset=True)["paper"]["authors"] == raw["paper"]["authors"]
+        assert (
+            model.model_dump(by_alias=True, exclude_unset=True)["paper"]["authors"] == raw["paper"]["authors"]
+        )
 
 
 def test_paper_and_search_responses_match_the_documented_schema(client) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,9 @@
 """JSON routes on the Hugging Face Hub's papers API paths, so ``HfApi(endpoint=...)`` works against paperboy.
 
-Paths, parameters and field names mirror ``huggingface.co/api``; bodies are built by ``serialize`` and sent as
-they are (the ``response_model``s document them, the tests keep the two in step). Every bad parameter becomes a
-400 or 422 with a message naming it; errors are raised as ``paperboy.errors`` and mapped to HTTP in ``web.app``.
+Paths, parameters and field names mirror ``huggingface.co/api``; bodies are built by ``serialize`` and sent
+as they are (the ``response_model``s document them, the tests keep the two in step). Every bad parameter
+becomes a 400 or 422 with a message naming it; errors are raised as ``paperboy.errors`` and mapped to HTTP in
+``web.app``.
 """
 
 from __future__ import annotations
@@ -26,12 +27,19 @@ from paperboy.web.deps import get_conn
 router = APIRouter(tags=["papers (Hugging Face compatible)"])
 
 MAX_PAGE = 100_000  # keeps p * limit far inside a 64-bit OFFSET on every backend
-ERRORS = {400: {"model": ErrorOut, "description": "A parameter is malformed."},
-          422: {"description": "A parameter fails validation; `error` names it."}}
+ERRORS = {
+    400: {"model": ErrorOut, "description": "A parameter is malformed."},
+    422: {"description": "A parameter fails validation; `error` names it."},
+}
 NOT_FOUND = {404: {"model": ErrorOut, "description": "No such paper."}}
 Conn = Annotated[Connection, Depends(get_conn)]
-PaperId = Annotated[str, Path(description="arXiv id, with or without version: `2509.21268`, `2509.21268v2`, "
-                                          "`hep-th/9901001`.", examples=["2509.21268"])]
+PaperId = Annotated[
+    str,
+    Path(
+        description="arXiv id, with or without version: `2509.21268`, `2509.21268v2`, `hep-th/9901001`.",
+        examples=["2509.21268"],
+    ),
+]
 
 
 def _no_nul(name: str, value: str | None) -> str | None:
@@ -41,10 +49,15 @@ def _no_nul(name: str, value: str | None) -> str | None:
     return value
 
 
-def _period(conn: Connection, day: str | None, week: str | None, month: str | None,
-            submitter: str | None) -> Period | None:
-    """The period asked for; none given means the latest day with papers (all days when filtering a submitter)."""
-    given = [(name, value) for name, value in (("date", day), ("week", week), ("month", month)) if value is not None]
+def _period(
+    conn: Connection, day: str | None, week: str | None, month: str | None, submitter: str | None
+) -> Period | None:
+    """The period asked for; none means the latest day with papers (every day when filtering by submitter)."""
+    given = [
+        (name, value)
+        for name, value in (("date", day), ("week", week), ("month", month))
+        if value is not None
+    ]
     if len(given) > 1:
         raise BadRequest(f"give at most one of date, week and month (got {', '.join(n for n, _ in given)})")
     if given:
@@ -62,25 +75,34 @@ def _period(conn: Connection, day: str | None, week: str | None, month: str | No
 
 
 @router.get(
-    "/api/daily_papers", response_model=list[DailyPaperOut], responses=ERRORS,
+    "/api/daily_papers",
+    response_model=list[DailyPaperOut],
+    responses=ERRORS,
     summary="Papers featured on the daily feed",
     description="Papers featured on one day, ISO week or month (at most one of `date`, `week`, `month`; none "
-                "means the latest day with papers, or every day when `submitter` is given). A paper featured on "
-                "several days of the period appears once. Same path, parameters and fields as Hugging Face's "
-                "`/api/daily_papers`.",
+    "means the latest day with papers, or every day when `submitter` is given). A paper featured on "
+    "several days of the period appears once. Same path, parameters and fields as Hugging Face's "
+    "`/api/daily_papers`.",
 )
 def daily_papers(
     conn: Conn,
-    day: Annotated[str | None, Query(alias="date", max_length=32, description="A day, `YYYY-MM-DD`.",
-                                     examples=["2025-09-26"])] = None,
-    week: Annotated[str | None, Query(max_length=32, description="An ISO week, `YYYY-Www`.",
-                                      examples=["2025-W39"])] = None,
-    month: Annotated[str | None, Query(max_length=32, description="A month, `YYYY-MM`.",
-                                       examples=["2025-09"])] = None,
-    submitter: Annotated[str | None, Query(min_length=1, max_length=100,
-                                           description="Only papers featured by this username.")] = None,
-    sort: Annotated[Literal["publishedAt", "trending"], Query(
-        description="`publishedAt`: most recently featured first; `trending`: most upvoted first.")] = "publishedAt",
+    day: Annotated[
+        str | None,
+        Query(alias="date", max_length=32, description="A day, `YYYY-MM-DD`.", examples=["2025-09-26"]),
+    ] = None,
+    week: Annotated[
+        str | None, Query(max_length=32, description="An ISO week, `YYYY-Www`.", examples=["2025-W39"])
+    ] = None,
+    month: Annotated[
+        str | None, Query(max_length=32, description="A month, `YYYY-MM`.", examples=["2025-09"])
+    ] = None,
+    submitter: Annotated[
+        str | None, Query(min_length=1, max_length=100, description="Only papers featured by this username.")
+    ] = None,
+    sort: Annotated[
+        Literal["publishedAt", "trending"],
+        Query(description="`publishedAt`: most recently featured first; `trending`: most upvoted first."),
+    ] = "publishedAt",
     p: Annotated[int, Query(ge=0, le=MAX_PAGE, description="Page number, from 0.")] = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Papers per page.")] = 50,
 ) -> JSONResponse:
@@ -88,20 +110,25 @@ def daily_papers(
     period = _period(conn, day, week, month, submitter)
     if period is None:
         return JSONResponse([])
-    items = feed(conn, period.start, period.end, sort=sort, limit=limit, offset=p * limit, submitter=submitter)
+    items = feed(
+        conn, period.start, period.end, sort=sort, limit=limit, offset=p * limit, submitter=submitter
+    )
     return JSONResponse([serialize.daily_entry(item) for item in items])
 
 
 @router.get(
-    "/api/papers/search", response_model=list[DailyPaperOut], responses=ERRORS,
+    "/api/papers/search",
+    response_model=list[DailyPaperOut],
+    responses=ERRORS,
     summary="Search papers by keywords",
     description="Papers whose title or abstract contains every word of `q`, most upvoted first. An empty or "
-                "missing `q` gives an empty list, as on Hugging Face.",
+    "missing `q` gives an empty list, as on Hugging Face.",
 )
 def search_papers(
     conn: Conn,
-    q: Annotated[str | None, Query(max_length=500, description="Words to look for.",
-                                   examples=["multimodal reasoning"])] = None,
+    q: Annotated[
+        str | None, Query(max_length=500, description="Words to look for.", examples=["multimodal reasoning"])
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=120, description="Most results to return.")] = 50,
 ) -> JSONResponse:
     _no_nul("q", q)
@@ -132,10 +159,12 @@ def _first_feature(conn: Connection, view: PaperView) -> FeedItem | None:
 
 
 @router.get(
-    "/api/papers/{paper_id:path}", response_model=PaperInfoOut, responses={**ERRORS, **NOT_FOUND},
+    "/api/papers/{paper_id:path}",
+    response_model=PaperInfoOut,
+    responses={**ERRORS, **NOT_FOUND},
     summary="One paper",
-    description="The paper with its authors, upvotes, comment count, links and who featured it first. A versioned "
-                "id resolves to the paper. Same shape as Hugging Face's `/api/papers/{id}`.",
+    description="The paper with its authors, upvotes, comment count, links and who featured it first. "
+    "A versioned id resolves to the paper. Same shape as Hugging Face's `/api/papers/{id}`.",
 )
 def paper_info(conn: Conn, paper_id: PaperId) -> JSONResponse:
     view, item = _load(conn, paper_id)
@@ -143,11 +172,19 @@ def paper_info(conn: Conn, paper_id: PaperId) -> JSONResponse:
 
 
 @router.get(
-    "/papers/{paper_id:path}.md", response_class=PlainTextResponse, responses={**ERRORS, **NOT_FOUND,
-    200: {"content": {"text/markdown": {"schema": {"type": "string"}}}, "description": "The paper as Markdown."}},
+    "/papers/{paper_id:path}.md",
+    response_class=PlainTextResponse,
+    responses={
+        **ERRORS,
+        **NOT_FOUND,
+        200: {
+            "content": {"text/markdown": {"schema": {"type": "string"}}},
+            "description": "The paper as Markdown.",
+        },
+    },
     summary="One paper as Markdown",
-    description="Title, authors, arXiv abstract and PDF links, metadata and abstract as one Markdown document "
-                "(what `HfApi.read_paper` reads).",
+    description="Title, authors, arXiv abstract and PDF links, metadata and abstract as one Markdown "
+    "document (what `HfApi.read_paper` reads).",
 )
 def paper_md(conn: Conn, paper_id: PaperId) -> PlainTextResponse:
     view, item = _load(conn, paper_id)

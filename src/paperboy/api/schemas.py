@@ -1,9 +1,9 @@
 """OpenAPI schemas of the Hugging Face compatible JSON API.
 
-The routes build their bodies with ``paperboy.api.serialize`` (plain dicts, unknown keys omitted, as Hugging Face
-omits them); these models exist so ``/api/openapi.json`` documents every field, and the tests validate real
-responses against them so the documentation cannot drift from what is served. Extra keys are allowed because
-Hugging Face adds fields over time and clients must tolerate them.
+The routes build their bodies with ``paperboy.api.serialize`` (plain dicts, unknown keys omitted, as Hugging
+Face omits them); these models exist so ``/api/openapi.json`` documents every field, and the tests validate
+real responses against them so the documentation cannot drift from what is served. Extra keys are allowed
+because Hugging Face adds fields over time and clients must tolerate them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ class _Open(BaseModel):
 
 
 class AuthorOut(_Open):
-    id: str = Field(alias="_id", description="Stable id of this author slot (derived from paper id and position).")
+    id: str = Field(
+        alias="_id", description="Stable id of this author slot (derived from paper id and position)."
+    )
     name: str
     hidden: bool = Field(description="Hidden authors are kept in the list but should not be displayed.")
 
@@ -77,7 +79,8 @@ class DailyPaperOut(_Open):
 
     paper: PaperOut
     publishedAt: str | None = Field(
-        None, description="When the paper was featured on the daily feed (absent in search results). " + ISO_MS
+        None,
+        description="When the paper was featured on the daily feed (absent in search results). " + ISO_MS,
     )
     title: str
     summary: str

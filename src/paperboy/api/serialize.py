@@ -2,8 +2,8 @@
 
 This is the inverse of ``paperboy.ingest.hf_daily``: field names, nesting and date format follow what
 ``huggingface.co/api/daily_papers`` serves, so the official ``huggingface_hub`` client (and scripts written
-against Hugging Face) read our answers unchanged. Keys whose value we do not know are left out rather than sent
-as ``null``, because Hugging Face omits them too and clients test for presence.
+against Hugging Face) read our answers unchanged. Keys whose value we do not know are left out rather than
+sent as ``null``, because Hugging Face omits them too and clients test for presence.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _compact(fields: JSON) -> JSON:
 def author_id(arxiv_id: str, position: int) -> str:
     """A stable 24-hex id per author slot, shaped like Hugging Face's ``_id`` (which we do not store).
 
-    Clients use ``_id`` as a list key; deriving it from the paper and position keeps it stable across requests.
+    Clients use ``_id`` as a list key; deriving it from paper and position keeps it stable across requests.
     """
     return hashlib.sha1(f"{arxiv_id}#{position}".encode()).hexdigest()[:24]
 
@@ -56,16 +56,18 @@ def submitted_by(record: Submitter | None) -> JSON | None:
     """The entry-level ``submittedBy``: the username is under ``name``."""
     if record is None:
         return None
-    return _compact({"avatarUrl": record.avatar_url, "fullname": record.fullname, "name": record.username,
-                     "type": "user"})
+    return _compact(
+        {"avatarUrl": record.avatar_url, "fullname": record.fullname, "name": record.username, "type": "user"}
+    )
 
 
 def submitted_on_daily_by(record: Submitter | None) -> JSON | None:
-    """The paper-level ``submittedOnDailyBy``: the same person, but Hugging Face puts the username under ``user``."""
+    """The paper-level ``submittedOnDailyBy``: the same person, with the username under ``user``."""
     if record is None:
         return None
-    return _compact({"avatarUrl": record.avatar_url, "fullname": record.fullname, "user": record.username,
-                     "type": "user"})
+    return _compact(
+        {"avatarUrl": record.avatar_url, "fullname": record.fullname, "user": record.username, "type": "user"}
+    )
 
 
 def _featured_at(item: FeedItem) -> datetime:
@@ -78,22 +80,24 @@ def _featured_at(item: FeedItem) -> datetime:
 def paper(view: PaperView, item: FeedItem | None = None) -> JSON:
     """The ``paper`` object; ``item`` (how it was featured) adds ``submittedOnDailyAt``/``By`` when known."""
     record: Paper = view.paper
-    return _compact({
-        "id": record.arxiv_id,
-        "authors": [author(record.arxiv_id, i, a) for i, a in enumerate(record.authors)],
-        "publishedAt": _maybe_iso(record.submitted_at),
-        "submittedOnDailyAt": iso_ms(_featured_at(item)) if item else None,
-        "title": record.title,
-        "submittedOnDailyBy": submitted_on_daily_by(item.submitter) if item else None,
-        "summary": record.abstract,
-        "upvotes": view.upvotes,
-        "githubRepo": record.github_repo,
-        "githubStars": record.github_stars,
-        "projectPage": record.project_page,
-        "ai_summary": record.ai_summary,
-        "ai_keywords": list(record.ai_keywords) if record.ai_keywords is not None else None,
-        "organization": organization(record.organization),
-    })
+    return _compact(
+        {
+            "id": record.arxiv_id,
+            "authors": [author(record.arxiv_id, i, a) for i, a in enumerate(record.authors)],
+            "publishedAt": _maybe_iso(record.submitted_at),
+            "submittedOnDailyAt": iso_ms(_featured_at(item)) if item else None,
+            "title": record.title,
+            "submittedOnDailyBy": submitted_on_daily_by(item.submitter) if item else None,
+            "summary": record.abstract,
+            "upvotes": view.upvotes,
+            "githubRepo": record.github_repo,
+            "githubStars": record.github_stars,
+            "projectPage": record.project_page,
+            "ai_summary": record.ai_summary,
+            "ai_keywords": list(record.ai_keywords) if record.ai_keywords is not None else None,
+            "organization": organization(record.organization),
+        }
+    )
 
 
 def paper_info(view: PaperView, item: FeedItem | None = None) -> JSON:
@@ -103,17 +107,19 @@ def paper_info(view: PaperView, item: FeedItem | None = None) -> JSON:
 
 def _entry(view: PaperView, item: FeedItem | None) -> JSON:
     record = view.paper
-    return _compact({
-        "paper": paper(view, item),
-        "publishedAt": iso_ms(_featured_at(item)) if item else None,
-        "title": record.title,
-        "summary": record.abstract,
-        "thumbnail": record.thumbnail,
-        "numComments": view.num_comments,
-        "submittedBy": submitted_by(item.submitter) if item else None,
-        "organization": organization(record.organization),
-        "isAuthorParticipating": False,
-    })
+    return _compact(
+        {
+            "paper": paper(view, item),
+            "publishedAt": iso_ms(_featured_at(item)) if item else None,
+            "title": record.title,
+            "summary": record.abstract,
+            "thumbnail": record.thumbnail,
+            "numComments": view.num_comments,
+            "submittedBy": submitted_by(item.submitter) if item else None,
+            "organization": organization(record.organization),
+            "isAuthorParticipating": False,
+        }
+    )
 
 
 def daily_entry(item: FeedItem) -> JSON:
@@ -122,6 +128,5 @@ def daily_entry(item: FeedItem) -> JSON:
 
 
 def search_entry(view: PaperView) -> JSON:
-    """One element of ``/api/papers/search``: the daily-entry shape without the feature details we lack here."""
+    """One element of ``/api/papers/search``: the daily-entry shape minus the feature details we lack here."""
     return _entry(view, None)
-

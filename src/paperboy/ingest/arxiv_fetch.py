@@ -31,7 +31,14 @@ def fetch_ids(
     wanted = list(dict.fromkeys(ids))
     for start in range(0, len(wanted), chunk):
         group = wanted[start : start + chunk]
-        params = {"id_list": ",".join(group), "start": 0, "max_results": len(group)}
+        params = {
+            "search_query": "",
+            "id_list": ",".join(group),
+            "sortBy": "relevance",
+            "sortOrder": "descending",
+            "start": 0,
+            "max_results": chunk,
+        }
         label = _url(api_url, params)
         try:
             # arXiv answers a malformed id with HTTP 400 and an Atom "Error" entry: let the parser word it.
@@ -60,6 +67,7 @@ def fetch_query(
     while start < max_results and (total is None or start < total):
         params = {
             "search_query": query,
+            "id_list": "",
             "start": start,
             "max_results": min(page_size, max_results - start),
             "sortBy": sort_by,
