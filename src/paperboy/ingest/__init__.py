@@ -1,1 +1,1 @@
-"""Turn upstream data into normalised records; never touches the database (the runner hands records to store)."""
+"""Turn upstream data into normalised records; the runner hands them to the store (no SQL here)."""

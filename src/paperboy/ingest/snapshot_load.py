@@ -21,14 +21,17 @@ def snapshot_source(path: Path) -> str:
     return f"snapshot:{path.resolve()}"
 
 
-def read_snapshot(path: Path, start_line: int = 0, batch_size: int = DEFAULT_BATCH) -> Iterator[Batch | Failure]:
+def read_snapshot(
+    path: Path, start_line: int = 0, batch_size: int = DEFAULT_BATCH
+) -> Iterator[Batch | Failure]:
     source = snapshot_source(path)
     papers: list[Paper] = []
     next_line = start_line
 
     def batch() -> Batch:
-        return Batch(label=f"{path}:{next_line}", papers=papers,
-                     checkpoint=Checkpoint(source, "line", str(next_line)))
+        return Batch(
+            label=f"{path}:{next_line}", papers=papers, checkpoint=Checkpoint(source, "line", str(next_line))
+        )
 
     try:
         for line_no, raw in iter_snapshot_lines(path, start_line):
