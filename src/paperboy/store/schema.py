@@ -38,6 +38,10 @@ users = sa.Table(
     sa.Column("origin", sa.String(20), nullable=False, server_default="local"),
     sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.Column("password_hash", sa.String(300)),
+    sa.Column("email_verified_at", Timestamp),
+    sa.Column("is_moderator", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("disabled_at", Timestamp),
 )
 
 papers = sa.Table(
@@ -70,6 +74,8 @@ papers = sa.Table(
     sa.Column("hf_num_comments", sa.Integer, nullable=False, server_default="0"),
     sa.Column("thumbnail", sa.String(1000)),
     sa.Column("withdrawn", sa.Boolean, nullable=False, server_default=sa.false()),
+    # Set by a moderator: the paper disappears from feeds and search but keeps its page for the record.
+    sa.Column("hidden_at", Timestamp),
     sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
     sa.Column("modified_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
 )
@@ -107,3 +113,83 @@ ingest_failures = sa.Table(
 )
 
 sa.Index("ix_daily_entries_day", daily_entries.c.day)
+
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    # sha256 of the random cookie value: a stolen database does not yield usable cookies.
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.Column("expires_at", Timestamp, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.Column("last_used_at", Timestamp),
+)
+
+one_time_tokens = sa.Table(
+    "one_time_tokens",
+    metadata,
+    # Email verification and password reset links: single use is enforced by this row.
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("purpose", sa.String(20), nullable=False),
+    sa.Column("used_at", Timestamp),
+)
+
+throttle = sa.Table(
+    "throttle",
+    metadata,
+    # Fixed-window counters shared by every app worker (login and sign-up per IP and per account).
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("window_start", Timestamp, nullable=False),
+    sa.Column("hits", sa.Integer, nullable=False),
+)
+
+votes = sa.Table(
+    "votes",
+    metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.PrimaryKeyConstraint("user_id", "paper_id"),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("paper_id", sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("parent_id", sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.Column("edited_at", Timestamp),
+    sa.Column("deleted_at", Timestamp),
+    sa.Column("hidden_at", Timestamp),
+    sa.Column("hidden_by", sa.ForeignKey("users.id")),
+)
+
+authorship_claims = sa.Table(
+    "authorship_claims",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("author_name", sa.String(500), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, server_default="pending"),
+    sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.Column("decided_by", sa.ForeignKey("users.id")),
+    sa.Column("decided_at", Timestamp),
+    sa.UniqueConstraint("user_id", "paper_id"),
+)
