@@ -116,7 +116,7 @@ def loaded_engine(loaded_db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-def test_settings(database_url: str, **overrides: object) -> Settings:
+def make_settings(database_url: str, **overrides: object) -> Settings:
     return Settings(database_url=database_url, **overrides)
 
 
@@ -124,7 +124,7 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
 def app(loaded_db_url: str, loaded_engine: Engine):  # type: ignore[no-untyped-def]
     from paperboy.web.app import create_app
 
-    return create_app(test_settings(loaded_db_url), engine=loaded_engine)
+    return create_app(make_settings(loaded_db_url), engine=loaded_engine)
 
 
 @pytest.fixture(scope="session")

@@ -17,8 +17,18 @@ from paperboy.store.engine import create_engine
 from paperboy.web.app import create_app
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-COMMANDS = ["init", "migrate", "serve", "demo", "stats", "ingest hf", "ingest arxiv-api", "ingest arxiv-oai",
-            "ingest arxiv-rss", "ingest snapshot"]
+COMMANDS = [
+    "init",
+    "migrate",
+    "serve",
+    "demo",
+    "stats",
+    "ingest hf",
+    "ingest arxiv-api",
+    "ingest arxiv-oai",
+    "ingest arxiv-rss",
+    "ingest snapshot",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -36,7 +46,9 @@ def test_every_setting_is_documented(name: str) -> None:
 
 def test_a_malformed_setting_names_the_variable(tmp_path: Path) -> None:
     env = {**os.environ, "PAPERBOY_PORT": "eighty", "PAPERBOY_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
-    result = subprocess.run([sys.executable, "-m", "paperboy", "stats"], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "paperboy", "stats"], env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0 and "port" in result.stderr.lower()
 
 
@@ -46,8 +58,9 @@ def test_server_refuses_an_outdated_schema_until_migrated(tmp_path: Path) -> Non
     with pytest.raises(SchemaOutdated, match="paperboy migrate"):
         create_app(Settings(database_url=url), engine=engine)
     env = {**os.environ, "PAPERBOY_DATABASE_URL": url}
-    check = subprocess.run([sys.executable, "-m", "paperboy", "migrate", "--check"], env=env, capture_output=True,
-                           text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "paperboy", "migrate", "--check"], env=env, capture_output=True, text=True
+    )
     assert check.returncode == 1 and "pending" in check.stdout
     subprocess.run([sys.executable, "-m", "paperboy", "migrate"], env=env, check=True, capture_output=True)
     assert create_app(Settings(database_url=url), engine=engine) is not None
@@ -60,9 +73,15 @@ def test_ingest_of_broken_files_exits_non_zero_and_names_them(tmp_path: Path) ->
 
     env = {**os.environ, "PAPERBOY_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
     subprocess.run([sys.executable, "-m", "paperboy", "init"], env=env, check=True, capture_output=True)
-    result = subprocess.run([sys.executable, "-m", "paperboy", "ingest", "hf", "--dir", str(HF_DAILY / "transformed")],
-                            env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "paperboy", "ingest", "hf", "--dir", str(HF_DAILY / "transformed")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "2024-12-11.json" in result.stderr and "Python repr string" in result.stderr
-    stats = subprocess.run([sys.executable, "-m", "paperboy", "stats"], env=env, capture_output=True, text=True)
+    stats = subprocess.run(
+        [sys.executable, "-m", "paperboy", "stats"], env=env, capture_output=True, text=True
+    )
     assert "papers: 0" in stats.stdout and "2025-01-10.json" in stats.stdout

@@ -220,7 +220,6 @@ def ingest_snapshot(
     restart: Annotated[bool, typer.Option(help="Start from the first line again.")] = False,
 ) -> None:
     """The arXiv metadata snapshot (JSON lines), streamed in bounded memory and resumable by line."""
-    from paperboy.ingest.background import in_background
     from paperboy.ingest.snapshot_load import read_snapshot, snapshot_source
 
     engine = _engine()

@@ -57,7 +57,7 @@ def period_containing(kind: str, day: date) -> Period:
 def parse_day(text: str) -> Period:
     try:
         return period_containing("date", date.fromisoformat(text))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise BadRequest(f"date must be YYYY-MM-DD, got {text!r}") from None
 
 
@@ -67,7 +67,7 @@ def parse_week(text: str) -> Period:
         raise BadRequest(f"week must be YYYY-Www (for example 2025-W09), got {text!r}")
     try:
         return period_containing("week", date.fromisocalendar(int(match[1]), int(match[2]), 1))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise BadRequest(f"no such ISO week: {text!r}") from None
 
 
@@ -75,4 +75,7 @@ def parse_month(text: str) -> Period:
     match = _MONTH.match(text)
     if not match or not 1 <= int(match[2]) <= 12:
         raise BadRequest(f"month must be YYYY-MM (for example 2025-02), got {text!r}")
-    return period_containing("month", date(int(match[1]), int(match[2]), 1))
+    try:
+        return period_containing("month", date(int(match[1]), int(match[2]), 1))
+    except (ValueError, OverflowError):
+        raise BadRequest(f"no such month: {text!r}") from None

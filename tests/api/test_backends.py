@@ -16,7 +16,7 @@ from paperboy.store.ingest_sink import commit_batch
 from paperboy.web.app import create_app
 from tests.conftest import LiveServer
 from tests.conftest import (
-    test_settings as settings_for,
+    make_settings as settings_for,
 )  # imported under its own name pytest would collect it
 
 OLD = Paper(

@@ -89,9 +89,15 @@ def test_week_and_month_step_to_periods_with_papers(doc_of) -> None:  # type: ig
 
 
 def test_tabs_keep_the_moment(doc_of) -> None:  # type: ignore[no-untyped-def]
-    tabs = {a.text_content(): a.get("href") for a in doc_of("/papers/date/2025-03-05").xpath("//nav[@class='site-nav']/a")}
-    assert tabs == {"Daily": "/papers/date/2025-03-05", "Weekly": "/papers/week/2025-W10",
-                    "Monthly": "/papers/month/2025-03"}
+    tabs = {
+        a.text_content(): a.get("href")
+        for a in doc_of("/papers/date/2025-03-05").xpath("//nav[@class='site-nav']/a")
+    }
+    assert tabs == {
+        "Daily": "/papers/date/2025-03-05",
+        "Weekly": "/papers/week/2025-W10",
+        "Monthly": "/papers/month/2025-03",
+    }
     week_tabs = doc_of("/papers/week/2025-W10").xpath("//nav[@class='site-nav']/a")
     assert week_tabs[0].get("href") == "/papers/date/2025-03-07"  # the week's last day with papers
     assert week_tabs[1].get("aria-current") == "page"
@@ -169,12 +175,20 @@ def test_feed_page_is_a_fixed_number_of_queries(client, loaded_engine) -> None: 
 
 def test_pages_carry_no_inline_script_or_style(client) -> None:  # type: ignore[no-untyped-def]
     """A strict Content-Security-Policy comes later: nothing inline may depend on 'unsafe-inline'."""
-    for url in ("/", "/papers/month/2026-05", "/papers/2608.19880", "/search?q=agents", "/papers/date/2025-13-45"):
+    for url in (
+        "/",
+        "/papers/month/2026-05",
+        "/papers/2608.19880",
+        "/search?q=agents",
+        "/papers/date/2025-13-45",
+    ):
         doc = page(client.get(url), 400 if "13-45" in url else 200)
         assert all(s.get("src") for s in doc.xpath("//script")), url
         assert doc.xpath("//script/@defer") == ["defer"]
         assert doc.xpath("//*[@style]") == [] and doc.xpath("//style") == [], url
-        assert not [a for el in doc.iter() if isinstance(el.tag, str) for a in el.attrib if a.startswith("on")]
+        assert not [
+            a for el in doc.iter() if isinstance(el.tag, str) for a in el.attrib if a.startswith("on")
+        ]
         assert doc.get("lang") == "en"
         assert len(doc.xpath("//h1")) == 1
         assert doc.xpath("//main[@id='main']") and doc.xpath("//a[@href='#main']")

@@ -27,8 +27,13 @@ def test_real_paper_page(doc_of) -> None:  # type: ignore[no-untyped-def]
     assert github.get("href") == "https://github.com/google-research/envharness"
     assert "8" in github.xpath("string(.//span[@class='stars'])")
     hrefs = set(doc.xpath("//a/@href"))
-    assert {"https://arxiv.org/abs/2608.19880", "https://arxiv.org/pdf/2608.19880", "/papers/2608.19880.md",
-            "https://envharness.com/", "/papers/date/2026-08-21"} <= hrefs
+    assert {
+        "https://arxiv.org/abs/2608.19880",
+        "https://arxiv.org/pdf/2608.19880",
+        "/papers/2608.19880.md",
+        "https://envharness.com/",
+        "/papers/date/2026-08-21",
+    } <= hrefs
     assert "163" in doc.xpath("string(//span[@class='vote-pill'])")
     assert entry["ai_summary"] in doc.xpath("string(//section[@class='ai-summary'])")
     assert doc.xpath("string(//p[@class='abstract-full'])") == " ".join(entry["summary"].split())
@@ -57,8 +62,16 @@ def test_feed_cards_shorten_long_author_lists(doc_of) -> None:  # type: ignore[n
     assert first.xpath(".//details[@class='abstract']/summary")  # collapsed, works without JS
 
 
-@pytest.mark.parametrize("url", ["/papers/9999.99999", "/papers/hep-th/9901999", "/papers/not-an-id",
-                                 "/papers/date", "/papers/2608.19880/extra"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/papers/9999.99999",
+        "/papers/hep-th/9901999",
+        "/papers/not-an-id",
+        "/papers/date",
+        "/papers/2608.19880/extra",
+    ],
+)
 def test_unknown_papers_are_404_pages(client, url: str) -> None:  # type: ignore[no-untyped-def]
     response = client.get(url)
     if url == "/papers/date":
@@ -85,17 +98,31 @@ EVIL = '<script>alert("x")</script>'
 
 def _papers() -> list[Paper]:
     full = Paper(
-        arxiv_id="hep-th/9901001", version=2, title="Strings on <b>branes</b> & more",
+        arxiv_id="hep-th/9901001",
+        version=2,
+        title="Strings on <b>branes</b> & more",
         abstract=f"We study {EVIL} carefully.",
-        authors=[Author("Ada Lovelace", "Analytical Engines Ltd"), Author("Hidden Person", hidden=True),
-                 Author(f"Mallory {EVIL}")],
-        categories=["hep-th", "gr-qc"], primary_category="hep-th",
-        submitted_at=datetime(1999, 1, 4, tzinfo=UTC), updated_at=datetime(1999, 3, 1, tzinfo=UTC),
-        doi="10.1000/xyz123", journal_ref="Phys. Rev. D 60 (1999) 1", comments="12 pages, 3 figures",
+        authors=[
+            Author("Ada Lovelace", "Analytical Engines Ltd"),
+            Author("Hidden Person", hidden=True),
+            Author(f"Mallory {EVIL}"),
+        ],
+        categories=["hep-th", "gr-qc"],
+        primary_category="hep-th",
+        submitted_at=datetime(1999, 1, 4, tzinfo=UTC),
+        updated_at=datetime(1999, 3, 1, tzinfo=UTC),
+        doi="10.1000/xyz123",
+        journal_ref="Phys. Rev. D 60 (1999) 1",
+        comments="12 pages, 3 figures",
         license="http://creativecommons.org/licenses/by/4.0/",
-        github_repo="javascript:alert(1)", github_stars=3, project_page="https://example.org/p",
+        github_repo="javascript:alert(1)",
+        github_stars=3,
+        project_page="https://example.org/p",
         organization=Organization("lab", f"Lab {EVIL}", "javascript:alert(2)"),
-        ai_summary=f"Summary {EVIL}", ai_keywords=[f"kw {EVIL}", "strings"], upvotes=7, num_comments=2,
+        ai_summary=f"Summary {EVIL}",
+        ai_keywords=[f"kw {EVIL}", "strings"],
+        upvotes=7,
+        num_comments=2,
     )
     evil = Paper(arxiv_id="2501.00001", title=f"Breaking {EVIL} pages", abstract="Plain.", upvotes=1)
     return [full, evil]
@@ -105,18 +132,30 @@ def _papers() -> list[Paper]:
 def fresh_client(db_url: str, engine: Engine) -> Iterator[TestClient]:
     with engine.begin() as conn:
         upsert_papers(conn, _papers())
-        upsert_entries(conn, [
-            DailyEntry(date(2025, 1, 2), "hep-th/9901001", "huggingface", Submitter("eve", f"Eve {EVIL}")),
-            DailyEntry(date(2025, 1, 2), "2501.00001", "huggingface"),
-            DailyEntry(date(2025, 1, 9), "hep-th/9901001", "huggingface"),
-        ])
+        upsert_entries(
+            conn,
+            [
+                DailyEntry(
+                    date(2025, 1, 2), "hep-th/9901001", "huggingface", Submitter("eve", f"Eve {EVIL}")
+                ),
+                DailyEntry(date(2025, 1, 2), "2501.00001", "huggingface"),
+                DailyEntry(date(2025, 1, 9), "hep-th/9901001", "huggingface"),
+            ],
+        )
     with TestClient(create_app(Settings(database_url=db_url), engine=engine)) as test_client:
         yield test_client
 
 
 def test_html_is_escaped_everywhere(fresh_client: TestClient) -> None:
-    for url in ("/", "/papers/date/2025-01-02", "/papers/2501.00001", "/papers/hep-th/9901001", "/search?q=Breaking",
-                f"/search?q={EVIL}", "/papers/month/2025-01"):
+    for url in (
+        "/",
+        "/papers/date/2025-01-02",
+        "/papers/2501.00001",
+        "/papers/hep-th/9901001",
+        "/search?q=Breaking",
+        f"/search?q={EVIL}",
+        "/papers/month/2025-01",
+    ):
         response = fresh_client.get(url)
         assert response.status_code == 200, url
         assert EVIL not in response.text, url
@@ -132,8 +171,17 @@ def test_every_arxiv_field_on_the_paper_page(fresh_client: TestClient) -> None:
     doc = page(fresh_client.get("/papers/hep-th/9901001"))
     assert doc.xpath("string(//h1)") == "Strings on <b>branes</b> & more"
     facts = " ".join(doc.xpath("string(//dl[@class='facts'])").split())
-    for text in ("Jan 4, 1999", "Mar 1, 1999", "v2", "Phys. Rev. D 60 (1999) 1", "12 pages, 3 figures",
-                 "CC BY 4.0", "10.1000/xyz123", "Jan 2, 2025", "Jan 9, 2025"):
+    for text in (
+        "Jan 4, 1999",
+        "Mar 1, 1999",
+        "v2",
+        "Phys. Rev. D 60 (1999) 1",
+        "12 pages, 3 figures",
+        "CC BY 4.0",
+        "10.1000/xyz123",
+        "Jan 2, 2025",
+        "Jan 9, 2025",
+    ):
         assert text in facts, text
     primary = doc.xpath("//li[contains(@class, 'cat') and contains(@class, 'is-primary')]")
     assert [li.text_content() for li in primary] == ["hep-th (primary)"]

@@ -1,8 +1,8 @@
-"""The pages in a real browser (Debian's chromium): they load without console errors, the cards are visible on a
-phone and on a desktop, light and dark, and screenshots land in ``screenshots/`` for people to look at.
+"""The pages in a real browser (Debian's chromium): they load without console errors, the cards are visible
+on a phone and on a desktop, light and dark, and screenshots land in ``screenshots/`` for people to look at.
 
-Remote images (Hugging Face avatars) are answered locally with a blank picture: the test network is closed, and
-what is checked here is our page, not a CDN.
+Remote images (Hugging Face avatars) are answered locally with a blank picture: the test network is closed,
+and what is checked here is our page, not a CDN.
 """
 
 from __future__ import annotations
@@ -15,8 +15,14 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 BLANK_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001e5"

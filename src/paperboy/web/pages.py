@@ -64,30 +64,53 @@ def _neighbours(conn: Connection, period: Period) -> tuple[Period | None, Period
     before, after = neighbour_days(conn, period.start)
     if period.kind != "date":
         after = neighbour_days(conn, period.end)[1]
-    return (period_containing(period.kind, before) if before else None,
-            period_containing(period.kind, after) if after else None)
+    return (
+        period_containing(period.kind, before) if before else None,
+        period_containing(period.kind, after) if after else None,
+    )
 
 
 def _tabs(conn: Connection, period: Period) -> list[dict[str, object]]:
-    """Daily / Weekly / Monthly views of the same moment: a week's Daily tab opens its last day with papers."""
+    """Daily / Weekly / Monthly views of one moment; a week's Daily tab opens its last day with papers."""
     day = period.start
     if period.kind != "date":
         last = neighbour_days(conn, period.end + timedelta(days=1))[0]
         day = last if last and last >= period.start else period.start
     return [
-        {"label": "Daily", "url": period_url(period_containing("date", day)), "current": period.kind == "date"},
-        {"label": "Weekly", "url": period_url(period_containing("week", day)), "current": period.kind == "week"},
-        {"label": "Monthly", "url": period_url(period_containing("month", day)), "current": period.kind == "month"},
+        {
+            "label": "Daily",
+            "url": period_url(period_containing("date", day)),
+            "current": period.kind == "date",
+        },
+        {
+            "label": "Weekly",
+            "url": period_url(period_containing("week", day)),
+            "current": period.kind == "week",
+        },
+        {
+            "label": "Monthly",
+            "url": period_url(period_containing("month", day)),
+            "current": period.kind == "month",
+        },
     ]
 
 
-def _feed_page(request: Request, conn: Connection, settings: Settings, period: Period, sort: str, p: int,
-               is_latest: bool = False) -> HTMLResponse:
+def _feed_page(
+    request: Request,
+    conn: Connection,
+    settings: Settings,
+    period: Period,
+    sort: str,
+    p: int,
+    is_latest: bool = False,
+) -> HTMLResponse:
     total = count_feed(conn, period.start, period.end)
     size = settings.page_size
     pages = max(1, math.ceil(total / size))
     if p >= pages:
-        raise NotFound(f"{period.label} has {pages} page{'s' if pages > 1 else ''} of papers; there is no page {p}.")
+        raise NotFound(
+            f"{period.label} has {pages} page{'s' if pages > 1 else ''} of papers; there is no page {p}."
+        )
     items = feed(conn, period.start, period.end, sort=sort, limit=size, offset=p * size) if total else []
     before, after = _neighbours(conn, period)
     context = {
@@ -140,21 +163,24 @@ def latest_month(conn: Conn) -> RedirectResponse:
 
 
 @router.get("/papers/date/{day}", response_class=HTMLResponse)
-def day_page(request: Request, day: str, conn: Conn, settings: Config, sort: Sort = "trending",
-             p: PageNo = 0) -> Response:
+def day_page(
+    request: Request, day: str, conn: Conn, settings: Config, sort: Sort = "trending", p: PageNo = 0
+) -> Response:
     period = parse_day(day)
     return _feed_page(request, conn, settings, period, sort, p, is_latest=latest_day(conn) == period.start)
 
 
 @router.get("/papers/week/{week}", response_class=HTMLResponse)
-def week_page(request: Request, week: str, conn: Conn, settings: Config, sort: Sort = "trending",
-              p: PageNo = 0) -> Response:
+def week_page(
+    request: Request, week: str, conn: Conn, settings: Config, sort: Sort = "trending", p: PageNo = 0
+) -> Response:
     return _feed_page(request, conn, settings, parse_week(week), sort, p)
 
 
 @router.get("/papers/month/{month}", response_class=HTMLResponse)
-def month_page(request: Request, month: str, conn: Conn, settings: Config, sort: Sort = "trending",
-               p: PageNo = 0) -> Response:
+def month_page(
+    request: Request, month: str, conn: Conn, settings: Config, sort: Sort = "trending", p: PageNo = 0
+) -> Response:
     return _feed_page(request, conn, settings, parse_month(month), sort, p)
 
 
@@ -168,7 +194,7 @@ def search_page(request: Request, conn: Conn, q: Annotated[str, Query(max_length
 
 @router.get("/papers/{arxiv_id:path}", response_class=HTMLResponse)
 def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
-    """One paper. Declared last so the feed routes win; ``.md`` paths belong to the API router (included first)."""
+    """One paper; declared last so feed routes win. ``.md`` paths belong to the API router, included first."""
     if arxiv_id.endswith(".md"):
         raise NotFound(f"No Markdown export for {arxiv_id.removesuffix('.md')!r}.")
     try:

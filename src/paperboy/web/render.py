@@ -10,6 +10,7 @@ import hashlib
 import re
 from datetime import date, datetime
 from functools import cache
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -25,8 +26,19 @@ TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
 AUTHORS_SHOWN = 5
 
-_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Page not found", 405: "Method not allowed",
-           422: "Bad request", 500: "Something went wrong"}
+_TITLES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Page not found",
+    405: "Method not allowed",
+    422: "Bad request",
+    500: "Something went wrong",
+}
+_FRIENDLY = {
+    404: "There is no page at this address. Check the link, or start again from today's papers.",
+    405: "This address cannot be used that way.",
+    500: "Something broke on our side. Please try again in a moment.",
+}
 _CC = re.compile(r"creativecommons\.org/(licenses|publicdomain)/([a-z\-]+)/([\d.]+)")
 
 
@@ -114,10 +126,22 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(compact=compact, nice_date=nice_date, repo_name=repo_name, host=host,
-                       licence_label=licence_label, initial=initial, visible_authors=visible_authors)
-    env.globals.update(plural=plural, query=query, static_url=static_url, is_http_url=is_http_url,
-                       authors_shown=AUTHORS_SHOWN)
+    env.filters.update(
+        compact=compact,
+        nice_date=nice_date,
+        repo_name=repo_name,
+        host=host,
+        licence_label=licence_label,
+        initial=initial,
+        visible_authors=visible_authors,
+    )
+    env.globals.update(
+        plural=plural,
+        query=query,
+        static_url=static_url,
+        is_http_url=is_http_url,
+        authors_shown=AUTHORS_SHOWN,
+    )
     return env
 
 
@@ -145,7 +169,18 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     return HTMLResponse(html, status_code=status)
 
 
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
     """A friendly error page that says what went wrong and offers a way on; used by app.py's handlers."""
     title = _TITLES.get(status, "Error")
-    return render(request, "error.html", {"status": status, "title": title, "message": message}, status=status)
+    if not message or message in (title, _phrase(status)):
+        message = _FRIENDLY.get(status, message or title)  # Starlette's bare "Not Found" says too little
+    return render(
+        request, "error.html", {"status": status, "title": title, "message": message}, status=status
+    )

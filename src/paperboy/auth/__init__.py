@@ -1,0 +1,1 @@
+"""Accounts: password hashing, signed single-use links, sessions, API tokens and login throttling."""

@@ -1,0 +1,98 @@
+"""Outgoing mail: console and file backends for local runs, SMTP with TLS in production.
+
+Messages are built with the standard library's ``EmailMessage``; callers give both a text and an HTML part
+when they have one. A send failure raises ``MailError`` with the SMTP code so callers can retry (4xx) or give
+up on an address (5xx).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from paperboy.config import Settings
+
+log = logging.getLogger("paperboy.mail")
+
+
+class MailError(Exception):
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+    @property
+    def permanent(self) -> bool:
+        return self.code is not None and 500 <= self.code < 600
+
+
+def build_message(
+    settings: Settings,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id or make_msgid(domain="paperboy.local")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def send(settings: Settings, message: EmailMessage) -> None:
+    backend = settings.mail_backend
+    if backend == "console":
+        log.info(
+            "mail to %s: %s\n%s",
+            message["To"],
+            message["Subject"],
+            message.get_body(("plain",)).get_content(),
+        )
+    elif backend == "file":
+        settings.mail_dir.mkdir(parents=True, exist_ok=True)
+        (settings.mail_dir / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+    else:
+        _send_smtp(settings, message)
+
+
+def _send_smtp(settings: Settings, message: EmailMessage) -> None:
+    context = ssl.create_default_context()
+    try:
+        if settings.smtp_tls == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.smtp_host, settings.smtp_port, timeout=30, context=context
+            )
+        else:
+            client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30)
+        with client:
+            if settings.smtp_tls == "starttls":
+                client.starttls(context=context)
+            if settings.smtp_user:
+                client.login(settings.smtp_user, settings.smtp_password)
+            client.send_message(message)
+    except smtplib.SMTPResponseException as exc:
+        raise MailError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", exc.smtp_code) from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        code = min((c for c, _ in exc.recipients.values()), default=None)
+        raise MailError(f"recipient refused: {exc.recipients}", code) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailError(f"SMTP failure: {exc}") from None
+
+
+def read_mail_dir(directory: Path) -> list[bytes]:
+    """Messages written by the file backend, oldest first (for tests and local debugging)."""
+    return [p.read_bytes() for p in sorted(directory.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)]

@@ -1,0 +1,112 @@
+"""Server-side sessions, API tokens and one-time link records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from paperboy.store.dialect import to_storage
+from paperboy.store.schema import api_tokens, one_time_tokens, sessions
+
+
+def create_session(
+    conn: Connection, id_hash: str, user_id: int, csrf_token: str, lifetime: timedelta
+) -> None:
+    conn.execute(
+        sa.insert(sessions).values(
+            id_hash=id_hash,
+            user_id=user_id,
+            csrf_token=csrf_token,
+            expires_at=to_storage(datetime.now(UTC) + lifetime),
+        )
+    )
+
+
+def session_user(conn: Connection, id_hash: str) -> tuple[int, str] | None:
+    """(user id, CSRF token) of a live session."""
+    row = conn.execute(
+        sa.select(sessions.c.user_id, sessions.c.csrf_token).where(
+            sessions.c.id_hash == id_hash, sessions.c.expires_at > to_storage(datetime.now(UTC))
+        )
+    ).first()
+    return (row.user_id, row.csrf_token) if row else None
+
+
+def delete_session(conn: Connection, id_hash: str) -> None:
+    conn.execute(sa.delete(sessions).where(sessions.c.id_hash == id_hash))
+
+
+def delete_user_sessions(conn: Connection, user_id: int) -> None:
+    """After a password reset every other device is signed out."""
+    conn.execute(sa.delete(sessions).where(sessions.c.user_id == user_id))
+
+
+def create_api_token(conn: Connection, user_id: int, name: str, token_hash: str) -> int:
+    return conn.execute(
+        sa.insert(api_tokens)
+        .values(user_id=user_id, name=name, token_hash=token_hash)
+        .returning(api_tokens.c.id)
+    ).scalar_one()
+
+
+def api_token_user(conn: Connection, token_hash: str) -> int | None:
+    row = conn.execute(
+        sa.select(api_tokens.c.id, api_tokens.c.user_id).where(api_tokens.c.token_hash == token_hash)
+    ).first()
+    if row is None:
+        return None
+    conn.execute(
+        sa.update(api_tokens)
+        .where(api_tokens.c.id == row.id)
+        .values(last_used_at=sa.func.current_timestamp())
+    )
+    return row.user_id
+
+
+def list_api_tokens(conn: Connection, user_id: int) -> list[dict]:
+    rows = conn.execute(
+        sa.select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at, api_tokens.c.last_used_at)
+        .where(api_tokens.c.user_id == user_id)
+        .order_by(api_tokens.c.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def delete_api_token(conn: Connection, user_id: int, token_id: int) -> bool:
+    result = conn.execute(
+        sa.delete(api_tokens).where(api_tokens.c.id == token_id, api_tokens.c.user_id == user_id)
+    )
+    return result.rowcount > 0
+
+
+def record_link(conn: Connection, once: str, user_id: int, purpose: str) -> None:
+    conn.execute(sa.insert(one_time_tokens).values(id=once, user_id=user_id, purpose=purpose))
+
+
+def consume_link(conn: Connection, once: str, user_id: int, purpose: str) -> bool:
+    """True exactly once per link: the UPDATE only matches an unused row."""
+    result = conn.execute(
+        sa.update(one_time_tokens)
+        .where(
+            one_time_tokens.c.id == once,
+            one_time_tokens.c.user_id == user_id,
+            one_time_tokens.c.purpose == purpose,
+            one_time_tokens.c.used_at.is_(None),
+        )
+        .values(used_at=sa.func.current_timestamp())
+    )
+    return result.rowcount == 1
+
+
+def expire_links(conn: Connection, user_id: int, purpose: str) -> None:
+    conn.execute(
+        sa.update(one_time_tokens)
+        .where(
+            one_time_tokens.c.user_id == user_id,
+            one_time_tokens.c.purpose == purpose,
+            one_time_tokens.c.used_at.is_(None),
+        )
+        .values(used_at=sa.func.current_timestamp())
+    )

@@ -1,0 +1,1 @@
+"""Rendering user-written text safely."""
