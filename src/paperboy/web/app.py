@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from paperboy import __version__
 from paperboy.config import Settings, get_settings
@@ -31,6 +33,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _wants_json(request):
             return JSONResponse({"error": str(exc)}, status_code=exc.status_code)
         return render_error(request, exc.status_code, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+        return render_error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -66,5 +74,16 @@ def create_app(
 
     app.include_router(api_router)
     app.include_router(pages_router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     return app
+
+
+class CachedStatic(StaticFiles):
+    """Static URLs carry a content hash (``?v=``), so browsers may keep them for a year."""
+
+    async def get_response(self, path: str, scope) -> Response:  # type: ignore[no-untyped-def]
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
