@@ -35,7 +35,9 @@ def build_snapshot(path: Path, lines: int) -> None:
     with path.open("w") as out:
         for n in range(lines):
             record = dict(records[n % len(records)])
-            record["id"] = f"{10 + n // 9_000_000 % 90:02d}{(n // 90_000) % 12 + 1:02d}.{n % 90_000 + 10_000:05d}"
+            record["id"] = (
+                f"{10 + n // 9_000_000 % 90:02d}{(n // 90_000) % 12 + 1:02d}.{n % 90_000 + 10_000:05d}"
+            )
             out.write(json.dumps(record))
             out.write("\n")
 
@@ -56,10 +58,20 @@ def phase_hf(directory: Path) -> dict:
     engine = fresh_engine(directory)
     source = DATA / "hf_daily"
     started = time.perf_counter()
-    report = run(engine, "bench", hf_daily.read_directory(hf_daily.day_files(source), "bench", lambda _: False),
-                 "hf_daily", interactive=False)
+    report = run(
+        engine,
+        "bench",
+        hf_daily.read_directory(hf_daily.day_files(source), "bench", lambda _: False),
+        "hf_daily",
+        interactive=False,
+    )
     elapsed = time.perf_counter() - started
-    return {"papers": report.papers, "seconds": elapsed, "rate": report.papers / elapsed, "rss_mib": peak_rss_mib()}
+    return {
+        "papers": report.papers,
+        "seconds": elapsed,
+        "rate": report.papers / elapsed,
+        "rss_mib": peak_rss_mib(),
+    }
 
 
 def phase_snapshot(directory: Path, snapshot: Path) -> dict:
@@ -71,7 +83,12 @@ def phase_snapshot(directory: Path, snapshot: Path) -> dict:
     started = time.perf_counter()
     report = run(engine, "bench", in_background(read_snapshot, snapshot), "snapshot", interactive=False)
     elapsed = time.perf_counter() - started
-    return {"papers": report.papers, "seconds": elapsed, "rate": report.papers / elapsed, "rss_mib": peak_rss_mib()}
+    return {
+        "papers": report.papers,
+        "seconds": elapsed,
+        "rate": report.papers / elapsed,
+        "rss_mib": peak_rss_mib(),
+    }
 
 
 def phase_baseline(directory: Path, snapshot: Path, limit: int) -> dict:
@@ -93,12 +110,16 @@ def phase_baseline(directory: Path, snapshot: Path, limit: int) -> dict:
 
 
 def child(args: list[str]) -> dict:
-    output = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--lines", type=int, default=1_000_000, help="synthetic snapshot size")
     parser.add_argument("--baseline-lines", type=int, default=5_000, help="papers for the per-row baseline")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
@@ -126,18 +147,32 @@ def main() -> None:
             ("hf_daily (558 days)", ["--phase", "hf"]),
             (f"snapshot {small_lines:,} lines", ["--phase", "snapshot", "--snapshot", str(small)]),
             (f"snapshot {args.lines:,} lines", ["--phase", "snapshot", "--snapshot", str(large)]),
-            (f"baseline: row-at-a-time, {args.baseline_lines:,} lines",
-             ["--phase", "baseline", "--snapshot", str(large), "--baseline-lines", str(args.baseline_lines)]),
+            (
+                f"baseline: row-at-a-time, {args.baseline_lines:,} lines",
+                [
+                    "--phase",
+                    "baseline",
+                    "--snapshot",
+                    str(large),
+                    "--baseline-lines",
+                    str(args.baseline_lines),
+                ],
+            ),
         ]:
             run_dir = work / f"run{len(results)}"
             run_dir.mkdir()
             results[name] = child([*phase, "--dir", str(run_dir)])
             r = results[name]
-            print(f"{name:<42} {r['papers']:>10,} papers {r['seconds']:>8.1f} s {r['rate']:>10,.0f} papers/s "
-                  f"peak RSS {r['rss_mib']:>6.0f} MiB", flush=True)
+            print(
+                f"{name:<42} {r['papers']:>10,} papers {r['seconds']:>8.1f} s {r['rate']:>10,.0f} papers/s "
+                f"peak RSS {r['rss_mib']:>6.0f} MiB",
+                flush=True,
+            )
     snap_small, snap_large, base = (results[k] for k in list(results)[1:])
     print(f"snapshot speed-up over row-at-a-time baseline: {snap_large['rate'] / base['rate']:.1f}x")
-    print(f"peak memory, {args.lines:,} vs {small_lines:,} lines: {snap_large['rss_mib'] / snap_small['rss_mib']:.2f}x")
+    print(
+        f"peak memory, {args.lines:,} vs {small_lines:,} lines: {snap_large['rss_mib'] / snap_small['rss_mib']:.2f}x"
+    )
 
 
 if __name__ == "__main__":
