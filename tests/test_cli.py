@@ -28,6 +28,8 @@ COMMANDS = [
     "ingest arxiv-oai",
     "ingest arxiv-rss",
     "ingest snapshot",
+    "users create",
+    "users role",
 ]
 
 

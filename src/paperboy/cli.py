@@ -11,6 +11,7 @@ import typer
 
 from paperboy import __version__
 from paperboy.cli_ingest import ingest_app
+from paperboy.cli_users import users_app
 from paperboy.config import get_settings
 from paperboy.errors import PaperboyError
 
@@ -22,6 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(ingest_app, name="ingest")
+app.add_typer(users_app, name="users")
 
 
 def _engine():  # type: ignore[no-untyped-def]

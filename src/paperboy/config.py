@@ -20,6 +20,9 @@ def _default_data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
 
+DEFAULT_SECRET = "paperboy-development-secret-change-me"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PAPERBOY_", extra="ignore")
 
@@ -59,6 +62,53 @@ class Settings(BaseSettings):
         description="Folder of saved daily-papers day files for the offline demo.",
     )
     page_size: int = Field(50, ge=1, le=500, description="Papers per page on the feed pages.")
+
+    secret_key: str = Field(
+        DEFAULT_SECRET, description="Signs sessions and emailed links; production refuses the default."
+    )
+    environment: str = Field(
+        "development",
+        pattern="^(development|production)$",
+        description="`production` refuses a default secret key and insecure cookies.",
+    )
+    session_days: int = Field(30, ge=1, description="Days a sign-in lasts.")
+    open_signup: bool = Field(True, description="Let anyone create an account.")
+    login_limit: int = Field(
+        10, ge=1, description="Login attempts per IP (IPv6 /64) and per account per window."
+    )
+    signup_limit: int = Field(5, ge=1, description="Sign-ups per IP (IPv6 /64) per window.")
+    throttle_minutes: int = Field(15, ge=1, description="Length of the login / sign-up throttle window.")
+    max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest request body accepted (413 above).")
+
+    mail_backend: str = Field(
+        "console",
+        pattern="^(console|file|smtp)$",
+        description="console (log), file (one .eml per message) or smtp.",
+    )
+    mail_dir: Path = Field(Path("mail"), description="Folder for the file mail backend.")
+    mail_from: str = Field("paperboy <paperboy@localhost>", description="From address of every mail.")
+    smtp_host: str = Field("localhost", description="SMTP server.")
+    smtp_port: int = Field(587, description="SMTP port (587 STARTTLS, 465 TLS).")
+    smtp_user: str = Field("", description="SMTP user name (empty: no login).")
+    smtp_password: str = Field("", description="SMTP password.")
+    smtp_tls: str = Field("starttls", pattern="^(starttls|ssl|none)$", description="starttls, ssl or none.")
+
+    submission_max_age_days: int = Field(
+        30, ge=1, description="Oldest paper (by first arXiv version) that may be submitted to the daily feed."
+    )
+    submission_daily_cap: int = Field(5, ge=1, description="Papers one user may submit per day.")
+    trending_comment_weight: float = Field(
+        2.0, ge=0, description="Trending: one comment counts as this many votes."
+    )
+    trending_star_weight: float = Field(1.0, ge=0, description="Trending: weight of log2(1 + GitHub stars).")
+    trending_gravity: float = Field(
+        1.2, ge=0, description="Trending: age decay exponent (higher falls faster)."
+    )
+    trending_days: int = Field(7, ge=1, description="Days of featured papers considered by /papers/trending.")
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
 
     @property
     def user_agent(self) -> str:

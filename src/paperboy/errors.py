@@ -30,3 +30,17 @@ class IngestError(PaperboyError):
 
 class SchemaOutdated(PaperboyError):
     """The database schema is older than the code; ``paperboy migrate`` fixes it."""
+
+
+class NeedsLogin(PaperboyError):
+    """The action needs a signed-in user; pages answer with a redirect to the login form."""
+
+    status_code = 401
+
+
+class TooManyRequests(PaperboyError):
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = int(retry_after + 0.999)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from paperboy.models import Author, Organization, Paper, Submitter
 from paperboy.store.dialect import as_utc
-from paperboy.store.schema import daily_entries, organizations, papers, users
+from paperboy.store.schema import comments, daily_entries, organizations, papers, users, votes
 
 SORTS = ("publishedAt", "trending")
 
@@ -20,8 +20,12 @@ class PaperView:
     """A stored paper with what the pages show beside it."""
 
     paper: Paper
-    upvotes: int
-    num_comments: int
+    upvotes: int  # imported baseline + local votes
+    num_comments: int  # imported count + visible local comments
+    paper_id: int = 0
+    hf_upvotes: int = 0
+    local_upvotes: int = 0
+    hidden: bool = False
     featured_on: list[date] = field(default_factory=list)
 
 
@@ -80,12 +84,39 @@ def _paper_from_row(row: sa.Row) -> Paper:
 
 def _view(row: sa.Row) -> PaperView:
     paper = _paper_from_row(row)
-    return PaperView(paper=paper, upvotes=paper.upvotes or 0, num_comments=paper.num_comments or 0)
+    m = row._mapping
+    hf_votes, local = paper.upvotes or 0, m["local_votes"] or 0
+    return PaperView(
+        paper=paper,
+        upvotes=hf_votes + local,
+        num_comments=(paper.num_comments or 0) + (m["local_comments"] or 0),
+        paper_id=m["id"],
+        hf_upvotes=hf_votes,
+        local_upvotes=local,
+        hidden=m["hidden_at"] is not None,
+    )
+
+
+LOCAL_VOTES = (
+    sa.select(sa.func.count()).where(votes.c.paper_id == papers.c.id).correlate(papers).scalar_subquery()
+)
+LOCAL_COMMENTS = (
+    sa.select(sa.func.count())
+    .where(
+        comments.c.paper_id == papers.c.id, comments.c.deleted_at.is_(None), comments.c.hidden_at.is_(None)
+    )
+    .correlate(papers)
+    .scalar_subquery()
+)
+TOTAL_UPVOTES = papers.c.hf_upvotes + LOCAL_VOTES
+VISIBLE = papers.c.hidden_at.is_(None)
 
 
 def _paper_columns() -> list:
     return [
         *[c for c in papers.c],
+        LOCAL_VOTES.label("local_votes"),
+        LOCAL_COMMENTS.label("local_comments"),
         organizations.c.name.label("org_name"),
         organizations.c.fullname.label("org_fullname"),
         organizations.c.avatar_url.label("org_avatar"),
@@ -143,12 +174,13 @@ def feed(
         .outerjoin(organizations, papers.c.organization_id == organizations.c.id)
         .outerjoin(users, users.c.id == daily_entries.c.submitter_id)
     )
+    query = query.where(VISIBLE)
     if submitter:
         query = query.where(users.c.username == submitter)
     if sort == "publishedAt":
-        query = query.order_by(daily_entries.c.submitted_at.desc(), papers.c.hf_upvotes.desc(), papers.c.id)
+        query = query.order_by(daily_entries.c.submitted_at.desc(), TOTAL_UPVOTES.desc(), papers.c.id)
     else:
-        query = query.order_by(papers.c.hf_upvotes.desc(), daily_entries.c.submitted_at.desc(), papers.c.id)
+        query = query.order_by(TOTAL_UPVOTES.desc(), daily_entries.c.submitted_at.desc(), papers.c.id)
     rows = conn.execute(query.limit(limit).offset(offset))
     items = []
     for row in rows:
@@ -168,9 +200,9 @@ def feed(
 
 def count_feed(conn: Connection, start: date, end: date) -> int:
     return conn.execute(
-        sa.select(sa.func.count(sa.distinct(daily_entries.c.paper_id))).where(
-            daily_entries.c.day.between(start, end)
-        )
+        sa.select(sa.func.count(sa.distinct(daily_entries.c.paper_id)))
+        .join(papers, papers.c.id == daily_entries.c.paper_id)
+        .where(daily_entries.c.day.between(start, end), VISIBLE)
     ).scalar_one()
 
 
@@ -194,13 +226,13 @@ def keyword_search(conn: Connection, query: str, limit: int = 20) -> list[PaperV
     words = [w for w in query.split() if w][:20]
     if not words:
         return []
-    stmt = sa.select(*_paper_columns()).select_from(_papers_with_org())
+    stmt = sa.select(*_paper_columns()).select_from(_papers_with_org()).where(VISIBLE)
     for word in words:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(
             sa.or_(papers.c.title.ilike(pattern, escape="\\"), papers.c.abstract.ilike(pattern, escape="\\"))
         )
-    rows = conn.execute(stmt.order_by(papers.c.hf_upvotes.desc(), papers.c.id).limit(limit))
+    rows = conn.execute(stmt.order_by(TOTAL_UPVOTES.desc(), papers.c.id).limit(limit))
     return [_view(r) for r in rows]
 
 

@@ -193,3 +193,35 @@ authorship_claims = sa.Table(
     sa.Column("decided_at", Timestamp),
     sa.UniqueConstraint("user_id", "paper_id"),
 )
+
+
+# search: vectors are kept here as the truth; the faiss index is derived from them (and rebuilt at will).
+paper_embeddings = sa.Table(
+    "paper_embeddings",
+    metadata,
+    # Ids are never reused (AUTOINCREMENT on SQLite, a sequence on PostgreSQL): vector indexes catch up by id,
+    # and a re-embedded paper gets a new row, so "every row above my watermark" is exactly what is new.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("paper_id", sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("dim", sa.Integer, nullable=False),
+    # float32 little-endian, L2-normalised.
+    sa.Column("vector", sa.LargeBinary, nullable=False),
+    # sha1 of the embedded text: a changed title or abstract is embedded again, an unchanged one never.
+    sa.Column("text_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.UniqueConstraint("model", "paper_id"),
+    sqlite_autoincrement=True,
+)
+
+search_watermarks = sa.Table(
+    "search_watermarks",
+    metadata,
+    # How far a database-wide search job (the embedder, per model) has got; index directories keep their own.
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+)
+
+# Search indexes and the embedder find changed papers by modification time.
+sa.Index("ix_papers_modified_at", papers.c.modified_at)

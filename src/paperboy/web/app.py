@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from paperboy import __version__
-from paperboy.config import Settings, get_settings
-from paperboy.errors import PaperboyError
+from paperboy.config import DEFAULT_SECRET, Settings, get_settings
+from paperboy.errors import NeedsLogin, PaperboyError, TooManyRequests
 from paperboy.store.engine import engine_for
 from paperboy.store.migrate import ensure_current
 
@@ -30,9 +31,15 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PaperboyError)
     async def paperboy_error(request: Request, exc: PaperboyError) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
         if _wants_json(request):
-            return JSONResponse({"error": str(exc)}, status_code=exc.status_code)
-        return render_error(request, exc.status_code, str(exc))
+            return JSONResponse({"error": str(exc)}, status_code=exc.status_code, headers=headers)
+        if isinstance(exc, NeedsLogin) and request.method == "GET":
+            return RedirectResponse(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
+        response = render_error(request, exc.status_code, str(exc))
+        if headers:
+            response.headers.update(headers)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -55,6 +62,10 @@ def create_app(
 ) -> FastAPI:
     """Build the app; refuses to start on an outdated schema unless PAPERBOY_AUTO_MIGRATE is set."""
     settings = settings or get_settings()
+    if settings.is_production and settings.secret_key == DEFAULT_SECRET:
+        raise RuntimeError(
+            "PAPERBOY_SECRET_KEY is the development default: set a long random secret in production"
+        )
     engine = engine or engine_for(settings.database_url)
     if check_schema:
         ensure_current(engine, settings.auto_migrate)
@@ -70,12 +81,18 @@ def create_app(
     _install_error_handlers(app)
 
     from paperboy.api.routes import router as api_router
+    from paperboy.web.auth_pages import router as auth_router
     from paperboy.web.pages import router as pages_router
+    from paperboy.web.security import SecurityMiddleware
+    from paperboy.web.session import session_middleware
 
     app.include_router(api_router)
+    app.include_router(auth_router)
     app.include_router(pages_router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.middleware("http")(session_middleware)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 
 

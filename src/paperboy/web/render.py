@@ -163,6 +163,8 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "nav": None,
         "tabs": None,
         "noindex": status >= 400,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": getattr(request.state, "session_csrf", None) or getattr(request.state, "anon_csrf", ""),
         **context,
     }
     html = ENV.get_template(template).render(page)

@@ -1,0 +1,64 @@
+"""``paperboy users …``: accounts an operator creates or promotes from the shell."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from paperboy.config import get_settings
+
+users_app = typer.Typer(
+    help="Create accounts and grant moderator or administrator rights.", no_args_is_help=True
+)
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from paperboy.store.engine import engine_for
+    from paperboy.store.migrate import ensure_current
+
+    engine = engine_for(get_settings().database_url)
+    ensure_current(engine, auto_migrate=get_settings().auto_migrate)
+    return engine
+
+
+@users_app.command("create")
+def create(
+    username: Annotated[str, typer.Argument(help="Login and display name.")],
+    email: Annotated[str, typer.Argument(help="Email address (counts as verified).")],
+    admin: Annotated[
+        bool, typer.Option("--admin", help="Make the account an administrator and moderator.")
+    ] = False,
+    password: Annotated[
+        str | None,
+        typer.Option(help="Password; asked for (hidden) when omitted.", envvar="PAPERBOY_NEW_USER_PASSWORD"),
+    ] = None,
+) -> None:
+    """Create a verified account, optionally an administrator."""
+    from paperboy.auth.service import create_user
+
+    secret = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user_id = create_user(_engine(), username, email, secret, admin)
+    typer.echo(f"created {'administrator' if admin else 'user'} {username} (id {user_id})")
+
+
+@users_app.command("role")
+def role(
+    username: Annotated[str, typer.Argument(help="An existing local account.")],
+    moderator: Annotated[
+        bool | None, typer.Option("--moderator/--no-moderator", help="Grant or revoke moderation.")
+    ] = None,
+    admin: Annotated[
+        bool | None, typer.Option("--admin/--no-admin", help="Grant or revoke administration.")
+    ] = None,
+) -> None:
+    """Grant or revoke moderator and administrator rights."""
+    from paperboy.errors import NotFound
+    from paperboy.store import accounts
+
+    with _engine().begin() as conn:
+        user = accounts.by_username(conn, username)
+        if user is None or user.origin != "local":
+            raise NotFound(f"no local account named {username!r}")
+        accounts.set_roles(conn, user.id, admin=admin, moderator=moderator)
+    typer.echo(f"{username}: roles updated")

@@ -1,0 +1,244 @@
+"""SQL for search: embeddings, changed papers, watermarks, and loading search hits back as papers.
+
+The search indexes (tantivy, faiss) are derived from what this module reads; it is the only search code that
+speaks SQL. Two cursors drive them: ``papers.modified_at`` (what changed, for the keyword index and the
+embedder) and ``paper_embeddings.id`` (what was embedded, for the vector index).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from paperboy.store.dialect import as_utc, is_postgres
+from paperboy.store.feed import PaperView, _paper_columns, _papers_with_org, _view
+from paperboy.store.schema import organizations, paper_embeddings, papers, search_watermarks
+
+CHUNK = 500  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    """What the keyword index and the embedder need of one paper."""
+
+    id: int
+    arxiv_id: str
+    title: str
+    abstract: str
+    authors: list[str]
+    categories: list[str]
+    org_name: str | None
+    org_fullname: str | None
+    submitted_at: datetime | None
+    upvotes: int
+    hidden: bool
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])
+
+
+def change_marker(conn: Connection) -> tuple[str, int]:
+    """(newest modification time, paper count): cheap to read, and different whenever papers changed."""
+    newest, count = conn.execute(sa.select(sa.func.max(papers.c.modified_at), sa.func.count())).one()
+    return (as_utc(newest).isoformat() if newest else ""), count
+
+
+def newest_change(conn: Connection) -> datetime | None:
+    return as_utc(conn.execute(sa.select(sa.func.max(papers.c.modified_at))).scalar())
+
+
+def changed_since(conn: Connection, since: datetime | None) -> list[tuple[int, datetime]]:
+    """(paper id, modified_at) of papers modified at or after ``since`` (all papers when None), by id."""
+    query = sa.select(papers.c.id, papers.c.modified_at).order_by(papers.c.id)
+    if since is not None:
+        query = query.where(papers.c.modified_at >= since)
+    return [(pid, as_utc(when)) for pid, when in conn.execute(query)]
+
+
+def index_rows(conn: Connection, ids: Sequence[int]) -> list[IndexRow]:
+    """The searchable fields of these papers (missing ids are simply absent)."""
+    rows: list[IndexRow] = []
+    query = sa.select(
+        papers.c.id,
+        papers.c.arxiv_id,
+        papers.c.title,
+        papers.c.abstract,
+        papers.c.authors,
+        papers.c.categories,
+        papers.c.primary_category,
+        papers.c.submitted_at,
+        papers.c.hf_upvotes,
+        papers.c.hidden_at,
+        organizations.c.name,
+        organizations.c.fullname,
+    ).select_from(papers.outerjoin(organizations, papers.c.organization_id == organizations.c.id))
+    for chunk in _chunks(ids):
+        for r in conn.execute(query.where(papers.c.id.in_(chunk))):
+            cats = list(r.categories or [])
+            if r.primary_category and r.primary_category not in cats:
+                cats.insert(0, r.primary_category)
+            rows.append(
+                IndexRow(
+                    id=r.id,
+                    arxiv_id=r.arxiv_id,
+                    title=r.title or "",
+                    abstract=r.abstract or "",
+                    authors=[a.get("name", "") for a in r.authors or [] if not a.get("hidden")],
+                    categories=cats,
+                    org_name=r.name,
+                    org_fullname=r.fullname,
+                    submitted_at=as_utc(r.submitted_at),
+                    upvotes=r.hf_upvotes or 0,
+                    hidden=r.hidden_at is not None,
+                )
+            )
+    return rows
+
+
+def stored_hashes(conn: Connection, model: str, ids: Sequence[int]) -> dict[int, str]:
+    """paper id -> text hash of its stored embedding for ``model``."""
+    found: dict[int, str] = {}
+    query = sa.select(paper_embeddings.c.paper_id, paper_embeddings.c.text_hash).where(
+        paper_embeddings.c.model == model
+    )
+    for chunk in _chunks(ids):
+        found.update(dict(conn.execute(query.where(paper_embeddings.c.paper_id.in_(chunk))).all()))
+    return found
+
+
+def lock_embedder(conn: Connection) -> bool:
+    """One embedder at a time on PostgreSQL (for the rest of this transaction), so ids commit in order.
+
+    The vector index reads embeddings by ascending id; two embedders committing out of order could let it
+    step over a row. SQLite serialises writers by itself.
+    """
+    if not is_postgres(conn):
+        return True
+    return bool(conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(4004)")).scalar())
+
+
+def save_embeddings(conn: Connection, model: str, dim: int, rows: Sequence[tuple[int, bytes, str]]) -> None:
+    """Store (paper id, vector bytes, text hash) rows, replacing older vectors of the same papers.
+
+    Replace means delete + insert so that a re-embedded paper gets a new, higher id and vector indexes see it.
+    """
+    if not rows:
+        return
+    ids = [pid for pid, _, _ in rows]
+    for chunk in _chunks(ids):
+        conn.execute(
+            sa.delete(paper_embeddings).where(
+                paper_embeddings.c.model == model, paper_embeddings.c.paper_id.in_(chunk)
+            )
+        )
+    conn.execute(
+        sa.insert(paper_embeddings),
+        [{"paper_id": p, "model": model, "dim": dim, "vector": v, "text_hash": h} for p, v, h in rows],
+    )
+
+
+def embeddings_after(
+    conn: Connection, model: str, after_id: int, limit: int = 10_000
+) -> list[tuple[int, int, bytes]]:
+    """(row id, paper id, vector bytes) of ``model`` above ``after_id``, in id order."""
+    query = (
+        sa.select(paper_embeddings.c.id, paper_embeddings.c.paper_id, paper_embeddings.c.vector)
+        .where(paper_embeddings.c.model == model, paper_embeddings.c.id > after_id)
+        .order_by(paper_embeddings.c.id)
+        .limit(limit)
+    )
+    return [(i, p, bytes(v)) for i, p, v in conn.execute(query)]
+
+
+def last_embedding_id(conn: Connection, model: str) -> int:
+    query = sa.select(sa.func.max(paper_embeddings.c.id)).where(paper_embeddings.c.model == model)
+    return conn.execute(query).scalar() or 0
+
+
+def embedding_of(conn: Connection, model: str, paper_id: int) -> bytes | None:
+    query = sa.select(paper_embeddings.c.vector).where(
+        paper_embeddings.c.model == model, paper_embeddings.c.paper_id == paper_id
+    )
+    value = conn.execute(query).scalar()
+    return bytes(value) if value is not None else None
+
+
+def count_embedded(conn: Connection, model: str) -> int:
+    query = sa.select(sa.func.count()).where(paper_embeddings.c.model == model)
+    return conn.execute(query).scalar_one()
+
+
+def get_watermark(conn: Connection, name: str) -> str | None:
+    return conn.execute(sa.select(search_watermarks.c.value).where(search_watermarks.c.name == name)).scalar()
+
+
+def set_watermark(conn: Connection, name: str, value: str) -> None:
+    updated = conn.execute(
+        sa.update(search_watermarks)
+        .where(search_watermarks.c.name == name)
+        .values(value=value, updated_at=sa.func.current_timestamp())
+    )
+    if updated.rowcount == 0:
+        conn.execute(sa.insert(search_watermarks).values(name=name, value=value))
+
+
+def paper_id_of(conn: Connection, arxiv_id: str) -> int | None:
+    return conn.execute(sa.select(papers.c.id).where(papers.c.arxiv_id == arxiv_id)).scalar()
+
+
+def views_by_ids(conn: Connection, ids: Sequence[int]) -> dict[int, PaperView]:
+    """Search hits as the pages and the API show them; hidden (moderated) papers are left out here, so a
+    moderator's decision applies at once whatever the index says."""
+    found: dict[int, PaperView] = {}
+    base = sa.select(*_paper_columns()).select_from(_papers_with_org()).where(papers.c.hidden_at.is_(None))
+    for chunk in _chunks(ids):
+        for row in conn.execute(base.where(papers.c.id.in_(chunk))):
+            found[row.id] = _view(row)
+    return found
+
+
+def filter_ids(
+    conn: Connection,
+    ids: Sequence[int],
+    date_from: date | None = None,
+    date_to: date | None = None,
+    category: str | None = None,
+    org: str | None = None,
+) -> set[int]:
+    """The ids among ``ids`` that pass the filters (an organization matches by handle or full name, any case).
+
+    The JSON category list is checked in Python so the one query works on both backends; callers pass at most
+    a few thousand candidate ids.
+    """
+    query = sa.select(
+        papers.c.id,
+        papers.c.submitted_at,
+        papers.c.categories,
+        papers.c.primary_category,
+        organizations.c.name,
+        organizations.c.fullname,
+    ).select_from(papers.outerjoin(organizations, papers.c.organization_id == organizations.c.id))
+    kept: set[int] = set()
+    wanted_cat = category.lower() if category else None
+    wanted_org = org.lower() if org else None
+    for chunk in _chunks(ids):
+        for pid, submitted, cats, primary, org_name, org_full in conn.execute(
+            query.where(papers.c.id.in_(chunk))
+        ):
+            day = as_utc(submitted).date() if submitted else None
+            if (date_from or date_to) and day is None:
+                continue
+            if date_from and day < date_from or date_to and day > date_to:  # type: ignore[operator]
+                continue
+            if wanted_cat and wanted_cat not in {c.lower() for c in [*(cats or []), primary or ""]}:
+                continue
+            if wanted_org and wanted_org not in {(org_name or "").lower(), (org_full or "").lower()}:
+                continue
+            kept.add(pid)
+    return kept

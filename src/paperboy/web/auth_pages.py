@@ -1,0 +1,288 @@
+"""Sign-up, email verification, login, logout and password reset pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from paperboy.auth import service
+from paperboy.config import Settings
+from paperboy.errors import BadRequest
+from paperboy.web.forms import field, read_form, safe_next, see_other
+from paperboy.web.render import render
+from paperboy.web.session import csrf_token, current_user, end_session, start_session
+
+router = APIRouter(include_in_schema=False)
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _link_base(request: Request) -> str:
+    return _settings(request).base_url.rstrip("/")
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _form(
+    request: Request,
+    title: str,
+    action: str,
+    fields: list[dict[str, Any]],
+    submit: str,
+    status: int = 200,
+    **extra: Any,
+) -> Response:
+    return render(
+        request,
+        "form.html",
+        {
+            "title": title,
+            "action": action,
+            "fields": fields,
+            "submit": submit,
+            "csrf_token": csrf_token(request),
+            "error": None,
+            "intro": None,
+            "links": None,
+            "next": None,
+            **extra,
+        },
+        status=status,
+    )
+
+
+def _message(request: Request, title: str, message: str, **extra: Any) -> Response:
+    return render(
+        request,
+        "message.html",
+        {"title": title, "message": message, "secret": None, "link_url": None, "link_label": None, **extra},
+    )
+
+
+def _signup_fields(username: str = "", email: str = "") -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "username",
+            "label": "Username",
+            "value": username,
+            "autocomplete": "username",
+            "required": True,
+            "hint": "Shown beside your comments and submissions.",
+        },
+        {
+            "name": "email",
+            "label": "Email",
+            "type": "email",
+            "value": email,
+            "autocomplete": "email",
+            "required": True,
+            "hint": "We send a link to confirm it; it is never shown.",
+        },
+        {
+            "name": "password",
+            "label": "Password",
+            "type": "password",
+            "autocomplete": "new-password",
+            "required": True,
+            "hint": "At least 10 characters.",
+        },
+    ]
+
+
+def _login_fields(login: str = "") -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "login",
+            "label": "Email or username",
+            "value": login,
+            "autocomplete": "username",
+            "required": True,
+        },
+        {
+            "name": "password",
+            "label": "Password",
+            "type": "password",
+            "autocomplete": "current-password",
+            "required": True,
+        },
+    ]
+
+
+LOGIN_LINKS = [
+    {"url": "/signup", "label": "Create an account"},
+    {"url": "/reset", "label": "Forgot password?"},
+]
+
+
+@router.get("/signup")
+def signup_form(request: Request) -> Response:
+    return _form(
+        request,
+        "Create your account",
+        "/signup",
+        _signup_fields(),
+        "Sign up",
+        links=[{"url": "/login", "label": "Already have an account? Sign in"}],
+    )
+
+
+@router.post("/signup")
+async def signup(request: Request) -> Response:
+    form = await read_form(request)
+    username, email, password = (
+        field(form, "username", 100),
+        field(form, "email", 400),
+        str(form.get("password") or ""),
+    )
+    try:
+        service.signup(
+            request.app.state.engine,
+            _settings(request),
+            username,
+            email,
+            password,
+            _client(request),
+            _link_base(request),
+        )
+    except BadRequest as exc:
+        return _form(
+            request,
+            "Create your account",
+            "/signup",
+            _signup_fields(username, email),
+            "Sign up",
+            status=400,
+            error=str(exc),
+        )
+    return _message(
+        request,
+        "Check your inbox",
+        f"We sent a confirmation link to {email}. Open it to finish signing up; it works for 3 days.",
+    )
+
+
+@router.get("/verify")
+def verify(request: Request, token: str = "") -> Response:
+    user = service.verify_email(request.app.state.engine, _settings(request), token)
+    return _message(
+        request,
+        "Email confirmed",
+        f"Thanks, {user.display_name}: your address is confirmed.",
+        link_url="/login" if current_user(request) is None else "/",
+        link_label="Continue",
+    )
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002 - the conventional name
+    return _form(
+        request, "Sign in", "/login", _login_fields(), "Sign in", next=safe_next(next), links=LOGIN_LINKS
+    )
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await read_form(request)
+    login_name, password = field(form, "login", 400), str(form.get("password") or "")
+    target = safe_next(field(form, "next", 2000))
+    try:
+        user = service.login(
+            request.app.state.engine, _settings(request), login_name, password, _client(request)
+        )
+    except BadRequest as exc:
+        return _form(
+            request,
+            "Sign in",
+            "/login",
+            _login_fields(login_name),
+            "Sign in",
+            status=400,
+            error=str(exc),
+            next=target,
+            links=LOGIN_LINKS,
+        )
+    response = see_other(target)
+    start_session(request, response, user.id, timedelta(days=_settings(request).session_days))
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    await read_form(request)
+    response = see_other("/")
+    end_session(request, response)
+    return response
+
+
+@router.get("/reset")
+def reset_form(request: Request) -> Response:
+    return _form(
+        request,
+        "Reset your password",
+        "/reset",
+        [{"name": "email", "label": "Email", "type": "email", "autocomplete": "email", "required": True}],
+        "Send reset link",
+        intro="We will mail you a link to choose a new password.",
+    )
+
+
+@router.post("/reset")
+async def reset_request(request: Request) -> Response:
+    form = await read_form(request)
+    email = field(form, "email", 400)
+    service.request_reset(
+        request.app.state.engine, _settings(request), email, _client(request), _link_base(request)
+    )
+    return _message(
+        request,
+        "Check your inbox",
+        f"If {email} has an account here, a reset link is on its way. It works for one hour.",
+    )
+
+
+def _new_password_form(request: Request, token: str, status: int = 200, error: str | None = None) -> Response:
+    return _form(
+        request,
+        "Choose a new password",
+        f"/reset/confirm?token={token}",
+        [
+            {
+                "name": "password",
+                "label": "New password",
+                "type": "password",
+                "autocomplete": "new-password",
+                "required": True,
+                "hint": "At least 10 characters.",
+            }
+        ],
+        "Set password",
+        status=status,
+        error=error,
+    )
+
+
+@router.get("/reset/confirm")
+def reset_confirm_form(request: Request, token: str = "") -> Response:
+    service.check_reset_token(_settings(request), token)
+    return _new_password_form(request, token)
+
+
+@router.post("/reset/confirm")
+async def reset_confirm(request: Request, token: str = "") -> Response:
+    form = await read_form(request)
+    try:
+        user = service.reset_password(
+            request.app.state.engine, _settings(request), token, str(form.get("password") or "")
+        )
+    except BadRequest as exc:
+        return _new_password_form(request, token, status=400, error=str(exc))
+    response = see_other("/")
+    start_session(request, response, user.id, timedelta(days=_settings(request).session_days))
+    return response

@@ -1,0 +1,53 @@
+"""Reading HTML forms with tight limits, and the redirects that follow a form post."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartException
+
+from paperboy.errors import BadRequest
+from paperboy.web.session import CSRF_FIELD, check_csrf
+
+MAX_FIELDS = 20
+MAX_FIELD_BYTES = 64 * 1024
+
+
+async def read_form(request: Request, check: bool = True) -> FormData:
+    """The posted form, CSRF-checked; too many or too large fields are a 400, never a crash."""
+    try:
+        form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES)
+    except (MultiPartException, ValueError) as exc:
+        raise BadRequest(f"The form could not be read: {exc}") from None
+    for key, value in form.multi_items():
+        if not isinstance(value, str):
+            raise BadRequest("File uploads are not accepted here.")
+        if len(value) > MAX_FIELD_BYTES:
+            raise BadRequest(f"The field {key!r} is too long.")
+    if check:
+        check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    return form
+
+
+def field(form: FormData, name: str, limit: int = 10_000) -> str:
+    value = str(form.get(name) or "").strip()
+    if len(value) > limit:
+        raise BadRequest(f"The field {name!r} is longer than {limit:,} characters.")
+    return value
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-origin paths: ``next=https://evil.example`` or ``//evil.example`` become ``default``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,122 @@
+"""Who is asking: session cookies, personal API tokens, and CSRF tokens for every state-changing request.
+
+Cookie sessions are server-side (the cookie holds a random id; the database holds its hash) and rotate on
+login. Anonymous visitors get a random CSRF cookie (double submit) so login and sign-up forms are protected
+too. Requests authenticated by an API token (``Authorization: Bearer …``) carry no ambient credentials and
+need no CSRF token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import anyio
+from fastapi import Request, Response
+from sqlalchemy.engine import Engine
+
+from paperboy.auth.secrets_util import digest, new_token, same
+from paperboy.errors import Forbidden
+from paperboy.store import accounts
+from paperboy.store import sessions as session_store
+from paperboy.store.accounts import Account
+
+SESSION_COOKIE = "pb_session"
+CSRF_COOKIE = "pb_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+TOKEN_PREFIX = "pbt_"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _resolve(request: Request) -> None:
+    engine: Engine = request.app.state.engine
+    request.state.user = None
+    request.state.auth = None
+    request.state.session_csrf = None
+    bearer = request.headers.get("authorization", "")
+    if bearer.lower().startswith("bearer "):
+        token = bearer[7:].strip()
+        with engine.begin() as conn:
+            user_id = session_store.api_token_user(conn, digest(token))
+            user = accounts.by_id(conn, user_id) if user_id else None
+        if user is not None and not user.disabled:
+            request.state.user, request.state.auth = user, "token"
+        return
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        with engine.connect() as conn:
+            found = session_store.session_user(conn, digest(cookie))
+            user = accounts.by_id(conn, found[0]) if found else None
+        if user is not None and not user.disabled:
+            request.state.user, request.state.auth = user, "session"
+            request.state.session_csrf = found[1] if found else None
+
+
+async def session_middleware(request: Request, call_next):  # type: ignore[no-untyped-def]
+    await anyio.to_thread.run_sync(_resolve, request)
+    anonymous = request.cookies.get(CSRF_COOKIE)
+    request.state.anon_csrf = anonymous if anonymous and len(anonymous) >= 32 else secrets.token_urlsafe(32)
+    response: Response = await call_next(request)
+    if request.state.anon_csrf != anonymous:
+        response.set_cookie(
+            CSRF_COOKIE,
+            request.state.anon_csrf,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
+    return response
+
+
+def current_user(request: Request) -> Account | None:
+    return getattr(request.state, "user", None)
+
+
+def csrf_token(request: Request) -> str:
+    """The token forms must echo: the session's when signed in, else the anonymous cookie's."""
+    return getattr(request.state, "session_csrf", None) or getattr(request.state, "anon_csrf", "")
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    if getattr(request.state, "auth", None) == "token":
+        return
+    submitted = submitted or request.headers.get(CSRF_HEADER, "")
+    if not submitted or not same(submitted, csrf_token(request)):
+        raise Forbidden("This form has expired or came from another site. Reload the page and try again.")
+
+
+def start_session(request: Request, response: Response, user_id: int, lifetime: timedelta) -> None:
+    """A fresh session id on every login (no fixation); the old one, if any, is dropped."""
+    engine: Engine = request.app.state.engine
+    token = new_token()
+    with engine.begin() as conn:
+        old = request.cookies.get(SESSION_COOKIE)
+        if old:
+            session_store.delete_session(conn, digest(old))
+        session_store.create_session(conn, digest(token), user_id, secrets.token_urlsafe(32), lifetime)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def end_session(request: Request, response: Response) -> None:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        with request.app.state.engine.begin() as conn:
+            session_store.delete_session(conn, digest(cookie))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+def require_user(request: Request) -> Account:
+    user = current_user(request)
+    if user is None:
+        raise Forbidden("Sign in first.")
+    return user
