@@ -16,7 +16,7 @@ from fastapi import Request, Response
 from sqlalchemy.engine import Engine
 
 from paperboy.auth.secrets_util import digest, new_token, same
-from paperboy.errors import Forbidden
+from paperboy.errors import Forbidden, NeedsLogin
 from paperboy.store import accounts
 from paperboy.store import sessions as session_store
 from paperboy.store.accounts import Account
@@ -116,7 +116,26 @@ def end_session(request: Request, response: Response) -> None:
 
 
 def require_user(request: Request) -> Account:
+    """The signed-in account; pages turn NeedsLogin into a redirect to the login form."""
     user = current_user(request)
     if user is None:
-        raise Forbidden("Sign in first.")
+        raise NeedsLogin("Sign in to do that.")
+    return user
+
+
+def require_verified(request: Request) -> Account:
+    """Votes, comments and submissions need a confirmed address: a cheap bar against throwaway accounts."""
+    user = require_user(request)
+    if user.email_verified_at is None:
+        raise Forbidden(
+            "Confirm your email address first: open the link we mailed you (or ask for a new one "
+            "on your settings page)."
+        )
+    return user
+
+
+def require_moderator(request: Request) -> Account:
+    user = require_user(request)
+    if not user.can_moderate:
+        raise Forbidden("Only moderators can do that.")
     return user
