@@ -85,9 +85,11 @@ def create_app(
     from paperboy.web.pages import router as pages_router
     from paperboy.web.security import SecurityMiddleware
     from paperboy.web.session import session_middleware
+    from paperboy.web.settings_page import router as settings_router
 
     app.include_router(api_router)
     app.include_router(auth_router)
+    app.include_router(settings_router)
     app.include_router(pages_router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.middleware("http")(session_middleware)

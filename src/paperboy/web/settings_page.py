@@ -1,0 +1,76 @@
+"""The signed-in user's settings: address confirmation and personal API tokens."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from paperboy.auth import service
+from paperboy.auth.secrets_util import digest, new_token
+from paperboy.errors import BadRequest, NotFound
+from paperboy.store import sessions
+from paperboy.web.forms import field, read_form, see_other
+from paperboy.web.render import render
+from paperboy.web.session import TOKEN_PREFIX, require_user
+
+router = APIRouter(include_in_schema=False)
+MAX_TOKENS = 20
+
+
+def _page(request: Request, notice: str | None = None) -> Response:
+    user = require_user(request)
+    with request.app.state.engine.connect() as conn:
+        tokens = sessions.list_api_tokens(conn, user.id)
+    return render(request, "settings.html", {"tokens": tokens, "notice": notice})
+
+
+@router.get("/settings")
+def settings_page(request: Request) -> Response:
+    return _page(request)
+
+
+@router.post("/settings/verify")
+async def resend_verification(request: Request) -> Response:
+    user = require_user(request)
+    await read_form(request)
+    if user.email_verified_at is None and user.email:
+        settings = request.app.state.settings
+        service.send_verification(
+            request.app.state.engine, settings, user.id, user.email, settings.base_url.rstrip("/")
+        )
+    return _page(request, notice=f"A new confirmation link is on its way to {user.email}.")
+
+
+@router.post("/settings/tokens")
+async def create_token(request: Request) -> Response:
+    user = require_user(request)
+    form = await read_form(request)
+    name = field(form, "name", 100)
+    if not name:
+        raise BadRequest("Give the token a name, so you know later what uses it.")
+    token = new_token(TOKEN_PREFIX)
+    with request.app.state.engine.begin() as conn:
+        if len(sessions.list_api_tokens(conn, user.id)) >= MAX_TOKENS:
+            raise BadRequest(f"You already have {MAX_TOKENS} tokens; delete one first.")
+        sessions.create_api_token(conn, user.id, name, digest(token))
+    return render(
+        request,
+        "message.html",
+        {
+            "title": "Your new API token",
+            "secret": token,
+            "link_url": "/settings",
+            "link_label": "Back to settings",
+            "message": f"Copy the token for '{name}' now: it is not shown again.",
+        },
+    )
+
+
+@router.post("/settings/tokens/{token_id}/delete")
+async def delete_token(request: Request, token_id: int) -> Response:
+    user = require_user(request)
+    await read_form(request)
+    with request.app.state.engine.begin() as conn:
+        if not sessions.delete_api_token(conn, user.id, token_id):
+            raise NotFound("No such token.")
+    return see_other("/settings")
