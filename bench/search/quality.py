@@ -7,7 +7,7 @@ CSFCube's graded pools are re-ranked by similarity to each query paper and score
 paper itself is left out of its own pool (it sits in two pools, graded 3) because a similar-papers list never
 shows the paper you are reading. Every ranker sees title + abstract, whitespace collapsed.
 
-    .venv/bin/python -m bench.search.quality --baseline        # BM25 (bm25s), about half a minute
+    .venv/bin/python -m bench.search.quality --baseline        # BM25 (bm25s), a few seconds
     .venv/bin/python -m bench.search.quality --all             # + MiniLM and RRF(BM25, MiniLM)
     .venv/bin/python -m bench.search.quality --ranker pkg.mod:factory   # any zero-argument Ranker factory
 

@@ -98,7 +98,8 @@ class EmbeddingCache:
         self.encode_seconds = 0.0
         if path.exists():
             with np.load(path) as data:
-                self._vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+                keys = [key.decode("ascii") for key in data["keys"].tolist()]
+                self._vectors = dict(zip(keys, data["vectors"], strict=True))
 
     @staticmethod
     def key(text: str) -> str:
@@ -120,7 +121,7 @@ class EmbeddingCache:
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp.npz")
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp.npz")  # two bench runs may share one cache
         keys = np.array(list(self._vectors), dtype="S40")
         np.savez(tmp, keys=keys, vectors=np.stack(list(self._vectors.values())).astype(np.float32))
         tmp.replace(self.path)
