@@ -1,0 +1,1 @@
+"""Paper submission: a signed-in user features an arXiv paper on today's feed (parse, fetch, rules, store)."""
