@@ -1,0 +1,141 @@
+"""JSON endpoints for upvotes and comments (our own; Hugging Face has no comments API).
+
+Scripts authenticate with a personal API token (``Authorization: Bearer pbt_…``) and need no CSRF token; a
+browser calling these with its session cookie must send ``X-CSRF-Token``, like every cookie-authenticated
+change. Paths sit under the paper's Hugging Face path, so this router is included before the one that reads
+``/api/papers/{id}``. The rules live in ``community.service``, shared with the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.engine import Connection
+
+from paperboy.api.community_schemas import CommentIn, CommentOut, ThreadOut, VoteOut
+from paperboy.api.schemas import ErrorOut
+from paperboy.api.serialize import iso_ms
+from paperboy.community import service
+from paperboy.store.accounts import Account
+from paperboy.store.comments import CommentView
+from paperboy.text.markdown import render_comment
+from paperboy.web.deps import get_conn
+from paperboy.web.session import check_csrf, current_user, require_user, require_verified
+
+router = APIRouter(tags=["community (paperboy's own)"])
+
+Conn = Annotated[Connection, Depends(get_conn)]
+PaperId = Annotated[
+    str, Path(description="arXiv id, with or without version: `2509.21268`, `hep-th/9901001`.")
+]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "model": ErrorOut,
+        "description": "Not an arXiv id, or an unacceptable comment (the message says why).",
+    },
+    404: {"model": ErrorOut, "description": "No such paper (hidden papers are only visible to moderators)."},
+}
+SIGNED_IN: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No valid API token or session."},
+    403: {
+        "model": ErrorOut,
+        "description": "Email not confirmed yet, or a session call without X-CSRF-Token.",
+    },
+}
+
+
+def comment_json(comment: CommentView, viewer: Account | None) -> dict[str, Any]:
+    readable = service.readable(comment, viewer)
+    author = None if comment.deleted else {"username": comment.username, "fullname": comment.fullname}
+    return {
+        "id": comment.id,
+        "parentId": comment.parent_id,
+        "author": author,
+        "createdAt": iso_ms(comment.created_at),
+        "editedAt": iso_ms(comment.edited_at) if comment.edited_at else None,
+        "deleted": comment.deleted,
+        "hidden": comment.hidden,
+        "body": comment.body if readable else None,
+        "html": render_comment(comment.body) if readable else None,
+        "replies": [comment_json(reply, viewer) for reply in comment.replies],
+    }
+
+
+def _visible(comments: list[CommentView]) -> int:
+    return sum((not c.deleted and not c.hidden) + _visible(c.replies) for c in comments)
+
+
+def _voter(request: Request) -> Account:
+    """Signed in (401), then CSRF for cookie sessions (API tokens skip it), then verified (403)."""
+    require_user(request)
+    check_csrf(request, None)
+    return require_verified(request)
+
+
+def _vote(request: Request, paper_id: str, on: bool) -> JSONResponse:
+    user = _voter(request)
+    return JSONResponse(service.vote(request.app.state.engine, user, paper_id, on).as_json())
+
+
+@router.post(
+    "/api/papers/{paper_id:path}/vote",
+    response_model=VoteOut,
+    responses={**ERRORS, **SIGNED_IN},
+    summary="Upvote a paper",
+    description="Idempotent: upvoting twice leaves one vote. Answers the paper's new counts.",
+)
+def upvote(request: Request, paper_id: PaperId) -> JSONResponse:
+    return _vote(request, paper_id, True)
+
+
+@router.delete(
+    "/api/papers/{paper_id:path}/vote",
+    response_model=VoteOut,
+    responses={**ERRORS, **SIGNED_IN},
+    summary="Remove your upvote",
+    description="Idempotent: removing a vote you did not cast changes nothing. Answers the new counts.",
+)
+def remove_upvote(request: Request, paper_id: PaperId) -> JSONResponse:
+    return _vote(request, paper_id, False)
+
+
+@router.get(
+    "/api/papers/{paper_id:path}/comments",
+    response_model=ThreadOut,
+    responses=ERRORS,
+    summary="A paper's discussion",
+    description="Comments posted here, threaded, oldest first, with Markdown source and sanitised HTML. "
+    "Comments imported from Hugging Face are only counted (`numComments`), not copied.",
+)
+def comments(request: Request, conn: Conn, paper_id: PaperId) -> JSONResponse:
+    viewer = current_user(request)
+    view = service.visible_paper(conn, paper_id, viewer)
+    roots = service.thread(conn, view.paper_id)
+    return JSONResponse(
+        {
+            "paperId": view.paper.arxiv_id,
+            "numComments": view.num_comments,
+            "localComments": _visible(roots),
+            "comments": [comment_json(c, viewer) for c in roots],
+        }
+    )
+
+
+@router.post(
+    "/api/papers/{paper_id:path}/comments",
+    response_model=CommentOut,
+    status_code=201,
+    responses={**ERRORS, **SIGNED_IN},
+    summary="Comment on a paper",
+    description="Posts `body` (Markdown) as a new comment, or as a reply when `parentId` names a comment on "
+    "the same paper. Replies nest at most 8 deep; deeper replies join their parent's level.",
+)
+def post_comment(request: Request, paper_id: PaperId, comment: CommentIn) -> JSONResponse:
+    user = _voter(request)
+    engine = request.app.state.engine
+    _arxiv_id, comment_id = service.post_comment(engine, user, paper_id, comment.body, comment.parentId)
+    with engine.connect() as conn:
+        stored = service.get_comment(conn, comment_id)
+    return JSONResponse(comment_json(stored, user), status_code=201)
