@@ -1,0 +1,118 @@
+"""Recommendations: the pure ranking (profile, dislikes, diversity, reasons), library import formats, and the
+/subscriptions, /for-you and Atom pages of a signed-in reader (never the same paper twice)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import sqlalchemy as sa
+from lxml import etree
+from sqlalchemy.engine import Engine
+
+from paperboy.digest.library_import import parse_library
+from paperboy.rank.diversity import mmr
+from paperboy.rank.recommend import DenseSpace, KeywordSpace, ProfileItem, item_weight, recommend
+from paperboy.store.schema import recommendations, subscriptions, users
+from paperboy.store.votes import set_vote
+from tests.auth.conftest import Site, csrf, log_in, sign_up
+
+NOW = datetime(2025, 9, 26, tzinfo=UTC)
+
+
+def _unit(*values: float) -> np.ndarray:
+    v = np.array(values, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_close_papers_win_dislikes_push_down_and_every_pick_has_a_reason() -> None:
+    space = DenseSpace(np.stack([_unit(1, 0, 0), _unit(0.9, 0.1, 0), _unit(0, 1, 0), _unit(0, 0, 1)]))
+    liked = ProfileItem("Attention is all you need", "upvote", 1.0, _unit(1, 0, 0))
+    disliked = ProfileItem("Crypto paper", "not_interested", -1.0, _unit(0, 0, 1))
+    picks = recommend(
+        space, [liked, disliked], np.zeros(4, np.float32), np.ones(4, bool), k=3, trending_weight=0
+    )
+    assert [p.index for p in picks][:1] == [0]
+    assert 3 not in [p.index for p in picks[:2]]
+    assert all("Attention is all you need" in p.reason and "upvoted" in p.reason for p in picks)
+    allowed = np.array([False, True, True, True])
+    assert 0 not in [p.index for p in recommend(space, [liked], np.zeros(4, np.float32), allowed, k=3)]
+
+
+def test_diversity_skips_near_duplicates() -> None:
+    sims = np.array([[1, 0.99, 0.1], [0.99, 1, 0.1], [0.1, 0.1, 1]])
+    assert mmr([1.0, 0.98, 0.6], sims, 2, lam=0.5) == [0, 2]
+    assert mmr([1.0, 0.98, 0.6], sims, 2, lam=1.0) == [0, 1]
+
+
+def test_recent_items_weigh_more_and_keywords_work_without_vectors() -> None:
+    assert item_weight("saved", NOW, NOW) > item_weight("saved", NOW - timedelta(days=365), NOW) > 0
+    assert item_weight("not_interested", NOW, NOW) < 0
+    space = KeywordSpace(["kv cache compression for llm inference", "protein folding with diffusion", "cats"])
+    item = ProfileItem(
+        "KV cache eviction", "imported", 1.0, text="kv cache eviction for long context inference"
+    )
+    picks = recommend(space, [item], np.zeros(3, np.float32), np.ones(3, bool), k=1)
+    assert picks[0].index == 0 and "have in your library" in picks[0].reason
+
+
+def test_library_formats() -> None:
+    bib = """@article{a, title={Attention Is {All} You Need}, eprint={1706.03762}, archivePrefix={arXiv}}
+    @inproceedings{b, title={No arXiv here}, booktitle={X}}
+    @misc{c, title={Old}, url={https://arxiv.org/abs/hep-th/9901001v2}}"""
+    parsed = parse_library(bib)
+    assert parsed.format == "bibtex" and parsed.skipped == 1
+    assert parsed.items == [("1706.03762", "Attention Is All You Need"), ("hep-th/9901001", "Old")]
+    csl = json.dumps(
+        [{"title": "T", "URL": "http://arxiv.org/abs/2509.21268v1"}, {"DOI": "10.48550/arXiv.2401.00001"}]
+    )
+    assert [i for i, _ in parse_library(csl).items] == ["2509.21268", "2401.00001"]
+    ids = parse_library("2509.21268\narXiv:2401.00001v3\nnot an id\n2509.21268")
+    assert [i for i, _ in ids.items] == ["2509.21268", "2401.00001"] and ids.skipped == 1
+
+
+def test_for_you_page_feed_and_digest_settings(papers_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    site = Site(papers_engine, tmp_path / "mail")
+    client = site.client()
+    sign_up(site, client)
+    client.get(site.last_link("/verify"))
+    assert log_in(client).status_code == 303
+    with papers_engine.begin() as conn:
+        user_id = conn.execute(sa.select(users.c.id).where(users.c.username == "ada")).scalar_one()
+        liked = conn.execute(
+            sa.text("SELECT id FROM papers WHERE title LIKE '%Reasoning%' ORDER BY id LIMIT 2")
+        )
+        for (pid,) in liked:
+            set_vote(conn, user_id, pid, True)
+    token = csrf(client, "/subscriptions")
+    saved = client.post(
+        "/subscriptions",
+        data={"csrf_token": token, "frequency": "weekly", "hour": "7", "timezone": "Europe/Paris",
+              "searches": "kv cache\nreasoning", "categories": "cs.CL", "authors": "", "organizations": "",
+              "recommend": "1"},
+    )  # fmt: skip
+    assert saved.status_code == 200 and "weekly" in saved.text
+    with papers_engine.connect() as conn:
+        sub = conn.execute(sa.select(subscriptions).where(subscriptions.c.user_id == user_id)).one()
+    assert (sub.status, sub.frequency, sub.hour, sub.timezone) == ("active", "weekly", 7, "Europe/Paris")
+    assert sub.follows["searches"] == ["kv cache", "reasoning"]
+    imported = client.post("/library/import", data={"csrf_token": token, "library": "1706.03762\n2509.21268"})
+    assert "Imported 2" in imported.text
+    page = client.get("/for-you")
+    assert page.status_code == 200 and page.text.count("Why:") >= 3 and "which you upvoted" in page.text
+    with papers_engine.connect() as conn:
+        first = conn.execute(sa.select(sa.func.count()).select_from(recommendations)).scalar_one()
+    client.get("/for-you")  # a second visit the same day records nothing new
+    with papers_engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(recommendations)).scalar_one() == first
+    feed_url = re.search(r'href="(/for-you/[\w.\-]+\.atom)"', page.text)
+    assert feed_url
+    atom = etree.fromstring(client.get(feed_url.group(1)).content)
+    assert len(atom.findall("{http://www.w3.org/2005/Atom}entry")) == first
+    assert client.get(feed_url.group(1)[:-8] + "xx.atom").status_code == 400
+    arxiv_id = re.search(r'name="arxiv_id" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    done = client.post("/library/not-interested", data={"csrf_token": token, "arxiv_id": arxiv_id})
+    assert done.status_code in (200, 303)
+    assert client.post("/library/save", data={"arxiv_id": arxiv_id}).status_code == 403  # CSRF kept
