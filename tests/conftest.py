@@ -22,6 +22,8 @@ from paperboy.store.migrate import upgrade
 SHARED_DATA = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data").resolve()
 HF_DAILY = SHARED_DATA / "hf_daily"
 FIXTURES = Path(__file__).with_name("fixtures")
+# Session apps must not embed thousands of papers in the background (search tests embed their own).
+os.environ.setdefault("PAPERBOY_SEARCH_EMBED_BACKGROUND", "false")
 PG_ADMIN_URL = os.environ.get("PAPERBOY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

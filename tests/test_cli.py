@@ -30,6 +30,13 @@ COMMANDS = [
     "ingest snapshot",
     "users create",
     "users role",
+    "embed",
+    "reindex",
+    "search",
+    "worker",
+    "digest send",
+    "digest queue",
+    "digest status",
 ]
 
 

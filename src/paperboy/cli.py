@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from paperboy import __version__
+from paperboy.cli_digest import digest_app, worker
 from paperboy.cli_ingest import ingest_app
+from paperboy.cli_search import register as register_search
 from paperboy.cli_users import users_app
 from paperboy.config import get_settings
 from paperboy.errors import PaperboyError
@@ -24,6 +26,9 @@ app = typer.Typer(
 )
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(users_app, name="users")
+app.add_typer(digest_app, name="digest")
+register_search(app)  # embed, reindex, search
+app.command("worker")(worker)
 
 
 def _engine():  # type: ignore[no-untyped-def]
@@ -84,6 +89,9 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default PAPERBOY_PORT).")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes; use several with PostgreSQL.")] = 1,
     migrate_first: Annotated[bool, typer.Option("--migrate", help="Apply pending migrations first.")] = False,
+    with_worker: Annotated[
+        bool, typer.Option("--worker", help="Also run the schedule (ingest, digests) in this process.")
+    ] = False,
 ) -> None:
     """Serve the site and the JSON API with uvicorn."""
     import uvicorn
@@ -92,6 +100,10 @@ def serve(
 
     settings = get_settings()
     ensure_current(_engine(), auto_migrate=migrate_first or settings.auto_migrate)
+    if with_worker:
+        from paperboy.worker import start_in_background
+
+        start_in_background(_engine(), settings)
     uvicorn.run(
         "paperboy.web.asgi:app",
         host=host or settings.host,
@@ -147,7 +159,7 @@ def demo(
         typer.echo(f"loaded offline from {directory}: {report.summary()}")
     if serve_after:
         typer.echo(f"serving on http://{settings.host}:{settings.port}")
-        serve(host=None, port=None, workers=1, migrate_first=False)
+        serve(host=None, port=None, workers=1, migrate_first=False, with_worker=False)
 
 
 def run() -> None:

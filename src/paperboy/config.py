@@ -106,6 +106,59 @@ class Settings(BaseSettings):
     )
     trending_days: int = Field(7, ge=1, description="Days of featured papers considered by /papers/trending.")
 
+    # digests
+    digest_rate: float = Field(10.0, gt=0, description="Digest mails sent per second at most.")
+    digest_batch: int = Field(20, ge=1, le=1000, description="Outbox rows one sender claims at a time.")
+    digest_lease_seconds: float = Field(
+        300.0, gt=0, description="A claimed outbox row returns to the queue if not done by then (crash)."
+    )
+    digest_retry_seconds: float = Field(
+        60.0, ge=0, description="First retry delay after a 4xx answer; doubles each time."
+    )
+    digest_retry_max_seconds: float = Field(3600.0, ge=0, description="Longest delay between two retries.")
+    digest_give_up_hours: float = Field(
+        72.0, gt=0, description="A digest still refused (4xx) after this long is marked failed."
+    )
+    digest_max_papers: int = Field(10, ge=1, le=50, description="Papers in one digest at most.")
+    digest_confirm_limit: int = Field(
+        3, ge=1, description="Subscription confirmation mails per address per hour."
+    )
+    digest_trending_weight: float = Field(
+        0.3, ge=0, le=1, description="Personal picks: share of the score that comes from trending."
+    )
+    smtp_ca_file: Path | None = Field(
+        None, description="CA bundle to trust for the SMTP server's certificate (default: system CAs)."
+    )
+    worker_ingest: str = Field(
+        "hf",
+        pattern="^(hf|arxiv-oai|none)$",
+        description="What `paperboy worker` ingests after each arXiv announcement: hf, arxiv-oai or none.",
+    )
+    worker_arxiv_set: str = Field("cs", description="OAI-PMH set the worker ingests with arxiv-oai.")
+    worker_backfill_days: int = Field(
+        7, ge=0, description="Announcement days the worker back-fills after a pause."
+    )
+    worker_tick_seconds: float = Field(60.0, gt=0, description="Seconds between two worker schedule checks.")
+
+    # search
+    search_index_dir: Path | None = Field(
+        None, description="Folder of the search indexes (default: beside the SQLite file, or ./search-index)."
+    )
+    search_model: str = Field(
+        "minilm", description="Embedding model: minilm (packaged), st:<model>, model2vec:<model> or none."
+    )
+    search_refresh_seconds: float = Field(
+        2.0, gt=0, description="How stale the search indexes may get before they are refreshed."
+    )
+    search_embed_background: bool = Field(
+        True, description="The index writer embeds new papers in a background thread."
+    )
+    search_embed_batch: int = Field(256, ge=1, description="Papers the background embedder takes per pass.")
+    search_ivf_threshold: int = Field(
+        50_000, ge=1, description="Vectors above which faiss switches from exact search to IVF."
+    )
+    search_nprobe: int = Field(24, ge=1, description="IVF lists probed per query (recall against speed).")
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"

@@ -73,7 +73,7 @@ def test_unknown_paper_is_404(hf: HfApi, client) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.parametrize(
-    "bad", ["abc", "2509", "2509.21268v", "hep-th/99", "..%2F..%2Fetc", "2509.21268/comments"]
+    "bad", ["abc", "2509", "2509.21268v", "hep-th/99", "..%2F..%2Fetc", "2509.21268/reviews"]
 )
 def test_not_an_arxiv_id_is_400(client, bad: str) -> None:  # type: ignore[no-untyped-def]
     response = client.get(f"/api/papers/{bad}")

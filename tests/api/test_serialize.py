@@ -40,6 +40,8 @@ def test_unknown_fields_are_left_out() -> None:
         "title": "T",
         "summary": "",
         "upvotes": 0,
+        "hfUpvotes": 0,
+        "localUpvotes": 0,
         "numComments": 0,
     }
     entry = serialize.search_entry(BARE)

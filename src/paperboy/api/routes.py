@@ -18,11 +18,13 @@ from sqlalchemy.engine import Connection
 from paperboy.api import serialize
 from paperboy.api.markdown import paper_markdown
 from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperInfoOut
+from paperboy.config import Settings
+from paperboy.discovery.trending import trending_in
 from paperboy.errors import BadRequest, NotFound
 from paperboy.models import split_arxiv_id
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
-from paperboy.store.feed import FeedItem, PaperView, count_feed, feed, get_paper, keyword_search, latest_day
-from paperboy.web.deps import get_conn
+from paperboy.store.feed import FeedItem, PaperView, count_feed, feed, get_paper, latest_day
+from paperboy.web.deps import get_conn, get_settings
 
 router = APIRouter(tags=["papers (Hugging Face compatible)"])
 
@@ -86,6 +88,7 @@ def _period(
 )
 def daily_papers(
     conn: Conn,
+    settings: Annotated[Settings, Depends(get_settings)],
     day: Annotated[
         str | None,
         Query(alias="date", max_length=32, description="A day, `YYYY-MM-DD`.", examples=["2025-09-26"]),
@@ -101,7 +104,10 @@ def daily_papers(
     ] = None,
     sort: Annotated[
         Literal["publishedAt", "trending"],
-        Query(description="`publishedAt`: most recently featured first; `trending`: most upvoted first."),
+        Query(
+            description="`publishedAt`: most recently featured first; `trending`: by the trending score "
+            "(upvotes, comments and GitHub stars with an age decay; see README, Trending)."
+        ),
     ] = "publishedAt",
     p: Annotated[int, Query(ge=0, le=MAX_PAGE, description="Page number, from 0.")] = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Papers per page.")] = 50,
@@ -110,31 +116,14 @@ def daily_papers(
     period = _period(conn, day, week, month, submitter)
     if period is None:
         return JSONResponse([])
-    items = feed(
-        conn, period.start, period.end, sort=sort, limit=limit, offset=p * limit, submitter=submitter
-    )
+    if sort == "trending":  # scored over the whole period, then paged (see discovery.trending)
+        ranked = trending_in(conn, period.start, period.end, settings, submitter=submitter)
+        items = [r.item for r in ranked[p * limit : (p + 1) * limit]]
+    else:
+        items = feed(
+            conn, period.start, period.end, sort=sort, limit=limit, offset=p * limit, submitter=submitter
+        )
     return JSONResponse([serialize.daily_entry(item) for item in items])
-
-
-@router.get(
-    "/api/papers/search",
-    response_model=list[DailyPaperOut],
-    responses=ERRORS,
-    summary="Search papers by keywords",
-    description="Papers whose title or abstract contains every word of `q`, most upvoted first. An empty or "
-    "missing `q` gives an empty list, as on Hugging Face.",
-)
-def search_papers(
-    conn: Conn,
-    q: Annotated[
-        str | None, Query(max_length=500, description="Words to look for.", examples=["multimodal reasoning"])
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=120, description="Most results to return.")] = 50,
-) -> JSONResponse:
-    _no_nul("q", q)
-    if not q or not q.strip():
-        return JSONResponse([])
-    return JSONResponse([serialize.search_entry(view) for view in keyword_search(conn, q, limit=limit)])
 
 
 def _load(conn: Connection, raw_id: str) -> tuple[PaperView, FeedItem | None]:
@@ -144,7 +133,7 @@ def _load(conn: Connection, raw_id: str) -> tuple[PaperView, FeedItem | None]:
     except ValueError:
         raise BadRequest(f"not an arXiv id: {raw_id!r}") from None
     view = get_paper(conn, arxiv_id)
-    if view is None:
+    if view is None or view.hidden:  # hidden by a moderator: gone from the API as from the feeds
         raise NotFound(f"paper {arxiv_id} not found")
     return view, _first_feature(conn, view)
 

@@ -59,7 +59,9 @@ class PaperOut(_Open):
     title: str
     submittedOnDailyBy: DailySubmitterOut | None = None
     summary: str = Field(description="The abstract.")
-    upvotes: int
+    upvotes: int = Field(description="Total upvotes: `hfUpvotes` + `localUpvotes` (Hugging Face's field).")
+    hfUpvotes: int = Field(0, description="Upvotes imported from Hugging Face, kept as a baseline.")
+    localUpvotes: int = Field(0, description="Upvotes cast on this site, one per account.")
     githubRepo: str | None = None
     githubStars: int | None = None
     projectPage: str | None = None
@@ -71,7 +73,7 @@ class PaperOut(_Open):
 class PaperInfoOut(PaperOut):
     """``GET /api/papers/{id}``: the paper object at top level, with its comment count."""
 
-    numComments: int = 0
+    numComments: int = Field(0, description="Imported Hugging Face comments + visible local comments.")
 
 
 class DailyPaperOut(_Open):

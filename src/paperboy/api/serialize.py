@@ -90,6 +90,9 @@ def paper(view: PaperView, item: FeedItem | None = None) -> JSON:
             "submittedOnDailyBy": submitted_on_daily_by(item.submitter) if item else None,
             "summary": record.abstract,
             "upvotes": view.upvotes,
+            # Ours, beside Hugging Face's total: the imported baseline and the votes cast here.
+            "hfUpvotes": view.hf_upvotes,
+            "localUpvotes": view.local_upvotes,
             "githubRepo": record.github_repo,
             "githubStars": record.github_stars,
             "projectPage": record.project_page,

@@ -107,3 +107,13 @@ def set_hidden(conn: Connection, comment_id: int, moderator_id: int, hidden: boo
 def visible_count_expr() -> sa.ColumnElement:
     """Comments that count on cards and in the API: not deleted, not hidden."""
     return sa.and_(comments.c.deleted_at.is_(None), comments.c.hidden_at.is_(None))
+
+
+def ancestors(conn: Connection, comment_id: int, limit: int) -> list[int]:
+    """``comment_id`` and the comments above it, nearest first, at most ``limit``: bounds reply depth."""
+    chain: list[int] = []
+    current: int | None = comment_id
+    while current is not None and len(chain) < limit:
+        chain.append(current)
+        current = conn.execute(sa.select(comments.c.parent_id).where(comments.c.id == current)).scalar()
+    return chain

@@ -76,3 +76,42 @@ def executemany(conn: Connection, statement: sa.Insert, table: sa.Table, rows: l
         for row in rows
     ]
     conn.exec_driver_sql(compiled.string, params)
+
+
+def for_claim(query: sa.Select, conn: Connection) -> sa.Select:
+    """Rows a worker takes for itself without waiting on, or double-taking, rows another worker holds.
+
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so several senders claim disjoint batches concurrently. SQLite has
+    one writer at a time: the claiming UPDATE holds the database write lock for its whole statement, so the
+    plain sub-select cannot race and a second sender simply waits its turn.
+    """
+    if is_postgres(conn):
+        return query.with_for_update(skip_locked=True)
+    return query
+
+
+def json_array_elements(conn: Connection, column: sa.ColumnElement):  # type: ignore[no-untyped-def]
+    """One row per element of a JSON array column: (table-valued FROM item, 0-based position, element).
+
+    SQLite's ``json_each`` numbers elements from 0; PostgreSQL's ``json_array_elements … WITH ORDINALITY``
+    from 1. A function in FROM may refer to an earlier FROM item on both (PostgreSQL makes it LATERAL).
+    """
+    if is_postgres(conn):
+        rows = sa.func.json_array_elements(column).table_valued("value", with_ordinality="ordinality")
+        return rows, rows.c.ordinality - 1, rows.c.value
+    rows = sa.func.json_each(column).table_valued("key", "value")
+    return rows, rows.c.key, rows.c.value
+
+
+def json_text(conn: Connection, element: sa.ColumnElement, key: str) -> sa.ColumnElement:
+    """``element[key]`` as text (SQL NULL when absent) from a JSON object element."""
+    if is_postgres(conn):
+        return element.op("->>")(key)
+    return sa.func.json_extract(element, f"$.{key}")
+
+
+def json_flag_unset(conn: Connection, element: sa.ColumnElement, key: str) -> sa.ColumnElement:
+    """True unless ``element[key]`` is JSON true (SQLite reads it as 1, PostgreSQL's ``->>`` as 'true')."""
+    if is_postgres(conn):
+        return sa.func.coalesce(element.op("->>")(key), "false") != "true"
+    return sa.func.coalesce(sa.func.json_extract(element, f"$.{key}"), 0) == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -44,9 +44,12 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
 
 
 def change_marker(conn: Connection) -> tuple[str, int]:
-    """(newest modification time, paper count): cheap to read, and different whenever papers changed."""
-    newest, count = conn.execute(sa.select(sa.func.max(papers.c.modified_at), sa.func.count())).one()
-    return (as_utc(newest).isoformat() if newest else ""), count
+    """(newest modification time, highest id): two index look-ups, different whenever papers changed.
+
+    Polled every few seconds, so no COUNT(*), which scans millions of rows.
+    """
+    newest, last = conn.execute(sa.select(sa.func.max(papers.c.modified_at), sa.func.max(papers.c.id))).one()
+    return (as_utc(newest).isoformat() if newest else ""), last or 0
 
 
 def newest_change(conn: Connection) -> datetime | None:
@@ -201,44 +204,3 @@ def views_by_ids(conn: Connection, ids: Sequence[int]) -> dict[int, PaperView]:
         for row in conn.execute(base.where(papers.c.id.in_(chunk))):
             found[row.id] = _view(row)
     return found
-
-
-def filter_ids(
-    conn: Connection,
-    ids: Sequence[int],
-    date_from: date | None = None,
-    date_to: date | None = None,
-    category: str | None = None,
-    org: str | None = None,
-) -> set[int]:
-    """The ids among ``ids`` that pass the filters (an organization matches by handle or full name, any case).
-
-    The JSON category list is checked in Python so the one query works on both backends; callers pass at most
-    a few thousand candidate ids.
-    """
-    query = sa.select(
-        papers.c.id,
-        papers.c.submitted_at,
-        papers.c.categories,
-        papers.c.primary_category,
-        organizations.c.name,
-        organizations.c.fullname,
-    ).select_from(papers.outerjoin(organizations, papers.c.organization_id == organizations.c.id))
-    kept: set[int] = set()
-    wanted_cat = category.lower() if category else None
-    wanted_org = org.lower() if org else None
-    for chunk in _chunks(ids):
-        for pid, submitted, cats, primary, org_name, org_full in conn.execute(
-            query.where(papers.c.id.in_(chunk))
-        ):
-            day = as_utc(submitted).date() if submitted else None
-            if (date_from or date_to) and day is None:
-                continue
-            if date_from and day < date_from or date_to and day > date_to:  # type: ignore[operator]
-                continue
-            if wanted_cat and wanted_cat not in {c.lower() for c in [*(cats or []), primary or ""]}:
-                continue
-            if wanted_org and wanted_org not in {(org_name or "").lower(), (org_full or "").lower()}:
-                continue
-            kept.add(pid)
-    return kept

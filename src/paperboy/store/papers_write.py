@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paperboy.models import Author, Batch, DailyEntry, Organization, Paper, Submitter
+from paperboy.store.authors import index_authors
 from paperboy.store.dialect import executemany, to_storage, upsert
 from paperboy.store.schema import daily_entries, organizations, papers, users
 
@@ -193,6 +194,8 @@ def upsert_papers(conn: Connection, batch_papers: Sequence[Paper]) -> None:
     statement = _merge_paper_statement(conn)
     for chunk in _unique_rounds(rows, "arxiv_id"):
         executemany(conn, statement, papers, chunk)
+    # A record without authors leaves the stored list (and so the author index) as it was.
+    index_authors(conn, (p.arxiv_id for p in batch_papers if p.authors))
 
 
 def mark_withdrawn(conn: Connection, arxiv_ids: Sequence[str]) -> None:

@@ -23,7 +23,9 @@ STATIC = Path(__file__).with_name("static")
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path.endswith(".md")
+    # Scripts on our pages (vote.js) ask for JSON explicitly and get their errors as JSON too.
+    accepts_json = "application/json" in request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or request.url.path.endswith(".md") or accepts_json
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -80,16 +82,38 @@ def create_app(
     app.state.engine = engine
     _install_error_handlers(app)
 
+    from paperboy.api.community_routes import router as community_api_router
     from paperboy.api.routes import router as api_router
+    from paperboy.api.search_routes import router as search_api_router
+    from paperboy.api.submit_routes import router as submit_api_router
     from paperboy.web.auth_pages import router as auth_router
+    from paperboy.web.claims import router as claims_router
+    from paperboy.web.community import router as community_router
+    from paperboy.web.digest_pages import router as digest_router
+    from paperboy.web.discovery import router as discovery_router
+    from paperboy.web.feeds import router as feeds_router
+    from paperboy.web.foryou_pages import router as foryou_router
     from paperboy.web.pages import router as pages_router
+    from paperboy.web.search_page import router as search_page_router
     from paperboy.web.security import SecurityMiddleware
     from paperboy.web.session import session_middleware
     from paperboy.web.settings_page import router as settings_router
+    from paperboy.web.submit_page import router as submit_router
 
+    app.include_router(search_api_router)  # first: /api/papers/search and /api/papers/{id}/similar
+    app.include_router(search_page_router)
+    app.include_router(community_api_router)  # before api_router: /api/papers/{id}/comments is not an id
     app.include_router(api_router)
+    app.include_router(submit_api_router)
     app.include_router(auth_router)
     app.include_router(settings_router)
+    app.include_router(submit_router)
+    app.include_router(community_router)
+    app.include_router(feeds_router)  # before discovery: /authors/{name}/feed.rss is not an author
+    app.include_router(discovery_router)  # before pages: /papers/trending is not a paper id
+    app.include_router(claims_router)
+    app.include_router(digest_router)
+    app.include_router(foryou_router)
     app.include_router(pages_router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.middleware("http")(session_middleware)

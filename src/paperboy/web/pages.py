@@ -1,4 +1,4 @@
-"""HTML pages: the daily / weekly / monthly feeds, a page per paper, and simple search results.
+"""HTML pages: the daily / weekly / monthly feeds and a page per paper (search lives in ``search_page``).
 
 Routes are plain ``def`` functions (FastAPI runs them in a thread pool) because the store is synchronous.
 Each feed page costs a fixed handful of queries whatever its size: one count, one feed query and the
@@ -17,20 +17,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
 from paperboy.config import Settings
+from paperboy.discovery.trending import trending_in, whys
 from paperboy.errors import NotFound
 from paperboy.models import split_arxiv_id
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
-from paperboy.store.feed import count_feed, feed, get_paper, keyword_search, latest_day, neighbour_days
+from paperboy.store.feed import count_feed, feed, get_paper, latest_day, neighbour_days
+from paperboy.web.claims import paper_claims
 from paperboy.web.deps import get_conn, get_settings
+from paperboy.web.discussion import paper_context, voted_for
 from paperboy.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 Conn = Annotated[Connection, Depends(get_conn)]
 Config = Annotated[Settings, Depends(get_settings)]
-Sort = Annotated[Literal["trending", "publishedAt"], Query(description="trending = most upvoted first")]
+Sort = Annotated[
+    Literal["upvotes", "trending", "publishedAt"],
+    Query(description="upvotes (most upvoted), trending (the trending score) or publishedAt (newest)"),
+]
 PageNo = Annotated[int, Query(ge=0, le=10_000, description="Page number, counting from 0 as the API does")]
-SEARCH_LIMIT = 50
 HEADINGS = {"date": "Daily papers", "week": "Weekly papers", "month": "Monthly papers"}
 
 
@@ -104,14 +109,20 @@ def _feed_page(
     p: int,
     is_latest: bool = False,
 ) -> HTMLResponse:
-    total = count_feed(conn, period.start, period.end)
+    # Trending is scored in Python over the whole period (one query), then paged; see discovery.trending.
+    ranked = trending_in(conn, period.start, period.end, settings) if sort == "trending" else None
+    total = len(ranked) if ranked is not None else count_feed(conn, period.start, period.end)
     size = settings.page_size
     pages = max(1, math.ceil(total / size))
     if p >= pages:
         raise NotFound(
             f"{period.label} has {pages} page{'s' if pages > 1 else ''} of papers; there is no page {p}."
         )
-    items = feed(conn, period.start, period.end, sort=sort, limit=size, offset=p * size) if total else []
+    shown = ranked[p * size : (p + 1) * size] if ranked is not None else []
+    if ranked is not None:
+        items = [r.item for r in shown]
+    else:
+        items = feed(conn, period.start, period.end, sort=sort, limit=size, offset=p * size) if total else []
     before, after = _neighbours(conn, period)
     context = {
         "nav": period.kind,
@@ -120,7 +131,8 @@ def _feed_page(
         "items": items,
         "total": total,
         "sort": sort,
-        "sort_param": None if sort == "trending" else sort,
+        "sort_param": None if sort == "upvotes" else sort,
+        "whys": whys(shown),
         "p": p,
         "pages": pages,
         "page_size": size,
@@ -128,12 +140,13 @@ def _feed_page(
         "next": _step(after),
         "tabs": _tabs(conn, period),
         "is_latest": is_latest,
+        "voted": voted_for(request, conn, [item.view for item in items]),
     }
     return render(request, "feed.html", context)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, conn: Conn, settings: Config, sort: Sort = "trending", p: PageNo = 0) -> Response:
+def home(request: Request, conn: Conn, settings: Config, sort: Sort = "upvotes", p: PageNo = 0) -> Response:
     """The latest day that has papers; an empty database gets a how-to-start page instead of an error."""
     day = latest_day(conn)
     if day is None:
@@ -164,7 +177,7 @@ def latest_month(conn: Conn) -> RedirectResponse:
 
 @router.get("/papers/date/{day}", response_class=HTMLResponse)
 def day_page(
-    request: Request, day: str, conn: Conn, settings: Config, sort: Sort = "trending", p: PageNo = 0
+    request: Request, day: str, conn: Conn, settings: Config, sort: Sort = "upvotes", p: PageNo = 0
 ) -> Response:
     period = parse_day(day)
     return _feed_page(request, conn, settings, period, sort, p, is_latest=latest_day(conn) == period.start)
@@ -172,24 +185,16 @@ def day_page(
 
 @router.get("/papers/week/{week}", response_class=HTMLResponse)
 def week_page(
-    request: Request, week: str, conn: Conn, settings: Config, sort: Sort = "trending", p: PageNo = 0
+    request: Request, week: str, conn: Conn, settings: Config, sort: Sort = "upvotes", p: PageNo = 0
 ) -> Response:
     return _feed_page(request, conn, settings, parse_week(week), sort, p)
 
 
 @router.get("/papers/month/{month}", response_class=HTMLResponse)
 def month_page(
-    request: Request, month: str, conn: Conn, settings: Config, sort: Sort = "trending", p: PageNo = 0
+    request: Request, month: str, conn: Conn, settings: Config, sort: Sort = "upvotes", p: PageNo = 0
 ) -> Response:
     return _feed_page(request, conn, settings, parse_month(month), sort, p)
-
-
-@router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, conn: Conn, q: Annotated[str, Query(max_length=200)] = "") -> Response:
-    """Keyword search so the header box works today; the search issue swaps in the real index."""
-    q = " ".join(q.split())
-    results = keyword_search(conn, q, limit=SEARCH_LIMIT) if q else []
-    return render(request, "search.html", {"q": q, "results": results, "limit": SEARCH_LIMIT})
 
 
 @router.get("/papers/{arxiv_id:path}", response_class=HTMLResponse)
@@ -204,6 +209,8 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
     if canonical != arxiv_id:
         return RedirectResponse(f"/papers/{canonical}", status_code=301)
     view = get_paper(conn, canonical)
-    if view is None:
+    user = getattr(request.state, "user", None)
+    if view is None or (view.hidden and not (user and user.can_moderate)):  # hidden: moderators only
         raise NotFound(f"There is no paper {canonical} here yet: it has not been featured or ingested.")
-    return render(request, "paper.html", {"view": view})
+    context = {"view": view, **paper_context(request, conn, view), **paper_claims(request, conn, view)}
+    return render(request, "paper.html", context)

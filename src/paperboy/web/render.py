@@ -13,7 +13,7 @@ from functools import cache
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -96,6 +96,11 @@ def initial(text: str | None) -> str:
     return (text or "?").strip()[:1].upper() or "?"
 
 
+def path_segment(text: str | None) -> str:
+    """One URL path segment: a ``/``, ``?`` or ``#`` in an author or org name cannot change the path."""
+    return quote(text or "", safe="")
+
+
 def is_http_url(url: str | None) -> bool:
     """Only http(s) links become hrefs: a stored ``javascript:`` URL must not be clickable."""
     return bool(url) and urlsplit(url).scheme in ("http", "https")
@@ -134,6 +139,7 @@ def _environment() -> Environment:
         licence_label=licence_label,
         initial=initial,
         visible_authors=visible_authors,
+        path_segment=path_segment,
     )
     env.globals.update(
         plural=plural,

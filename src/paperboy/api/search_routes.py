@@ -1,0 +1,112 @@
+"""Search and similar papers as JSON: the Hugging Face compatible ``/api/papers/search`` plus our extras.
+
+``/api/papers/search`` keeps Hugging Face's path, ``q`` and ``limit`` and its response shape (a list of
+daily-entry objects), so ``HfApi.list_papers(query=...)`` works; the results are our hybrid ranking. The extra
+parameters (mode, sort, filters, paging) are ours and optional. ``/api/papers/{id}/similar`` is ours.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from paperboy.api import serialize
+from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperOut
+from paperboy.errors import BadRequest, NotFound
+from paperboy.models import split_arxiv_id
+from paperboy.search.deps import get_search
+from paperboy.search.searcher import make_filters, search
+from paperboy.search.service import SearchService
+from paperboy.search.similar_papers import similar_papers
+from paperboy.store.embeddings import paper_id_of
+
+router = APIRouter(tags=["search"])
+Search = Annotated[SearchService, Depends(get_search)]
+ERRORS = {
+    400: {"model": ErrorOut, "description": "A parameter is malformed."},
+    422: {"description": "A parameter fails validation; `error` names it."},
+}
+
+
+class SimilarOut(BaseModel):
+    paper: PaperOut
+    reason: str = Field(description="One line: what the two papers have in common.")
+    score: float = Field(description="Fused similarity, higher is closer (comparable within one list only).")
+
+
+def _no_nul(name: str, value: str | None) -> None:
+    if value is not None and "\x00" in value:
+        raise BadRequest(f"{name} must not contain NUL characters")
+
+
+@router.get(
+    "/api/papers/search",
+    response_model=list[DailyPaperOut],
+    responses=ERRORS,
+    summary="Search papers",
+    description="Hybrid search (keywords and meaning, fused) over titles, abstracts, authors and "
+    "organizations. "
+    'Supports `"phrases"`, `prefix*`, `-excluded` words and `author:`, `category:`, `org:` filters in `q`. '
+    "An empty `q` without filters gives an empty list, as on Hugging Face. `q` and `limit` are "
+    "Hugging Face's; "
+    "the other parameters are paperboy extensions.",
+)
+def search_papers(
+    service: Search,
+    q: Annotated[
+        str | None,
+        Query(max_length=10_000, description="What to look for.", examples=["multimodal reasoning"]),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=120, description="Most results to return.")] = 50,
+    mode: Annotated[
+        Literal["hybrid", "keyword", "semantic"],
+        Query(description="`hybrid` (default), `keyword` (BM25 only) or `semantic` (meaning only)."),
+    ] = "hybrid",
+    sort: Annotated[
+        Literal["relevance", "date", "trending"],
+        Query(description="`relevance` (default), `date` (newest first) or `trending` (most upvoted first)."),
+    ] = "relevance",
+    date_from: Annotated[date | None, Query(description="Published on or after this day.")] = None,
+    date_to: Annotated[date | None, Query(description="Published on or before this day.")] = None,
+    category: Annotated[str | None, Query(max_length=64, description="arXiv category, e.g. cs.CL.")] = None,
+    org: Annotated[str | None, Query(max_length=200, description="Organization handle or name.")] = None,
+    p: Annotated[int, Query(ge=0, le=1000, description="Page number, from 0 (pages of `limit`).")] = 0,
+) -> JSONResponse:
+    _no_nul("q", q)
+    _no_nul("category", category)
+    _no_nul("org", org)
+    filters = make_filters(date_from, date_to, category, org)
+    if not (q and q.strip()) and not filters.any:
+        return JSONResponse([])
+    page = search(service, q or "", mode=mode, sort=sort, filters=filters, offset=p * limit, limit=limit)
+    return JSONResponse([serialize.search_entry(hit.view) for hit in page.hits])
+
+
+@router.get(
+    "/api/papers/{paper_id:path}/similar",
+    response_model=list[SimilarOut],
+    responses={**ERRORS, 404: {"model": ErrorOut, "description": "No such paper."}},
+    summary="Papers similar to one paper",
+    description="Nearest papers by meaning and shared distinctive words, each with a one-line reason.",
+)
+def similar(
+    service: Search,
+    paper_id: Annotated[str, Path(description="arXiv id, with or without version.", examples=["2509.21268"])],
+    limit: Annotated[int, Query(ge=1, le=50, description="Most papers to return.")] = 10,
+) -> JSONResponse:
+    try:
+        arxiv_id, _version = split_arxiv_id(paper_id)
+    except ValueError:
+        raise BadRequest(f"not an arXiv id: {paper_id!r}") from None
+    with service.engine.connect() as conn:
+        pid = paper_id_of(conn, arxiv_id)
+    if pid is None:
+        raise NotFound(f"paper {arxiv_id} not found")
+    hits = similar_papers(service, pid, k=limit)
+    return JSONResponse(
+        [{"paper": serialize.paper(h.view), "reason": h.reason, "score": round(h.score, 4)} for h in hits]
+    )

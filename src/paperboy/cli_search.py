@@ -1,0 +1,148 @@
+"""``paperboy embed``, ``paperboy reindex`` and ``paperboy search``: what an operator needs for search."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Annotated
+
+import typer
+
+from paperboy.config import get_settings
+
+
+def _service(background: bool = False):  # type: ignore[no-untyped-def]
+    from paperboy.search.service import SearchService
+    from paperboy.store.engine import engine_for
+
+    settings = get_settings()
+    return SearchService(engine_for(settings.database_url), settings, background=background)
+
+
+def embed(
+    limit: Annotated[
+        int | None, typer.Option(help="Stop after this many papers (default: all pending).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Texts per model call.")] = 32,
+    watch: Annotated[
+        bool, typer.Option(help="Keep running: embed new papers as they arrive (a dedicated embedder).")
+    ] = False,
+) -> None:
+    """Compute embeddings for papers that have none (or whose text changed), with a progress bar.
+
+    Resumable: each batch commits, and a new run skips papers already embedded. The model is
+    PAPERBOY_SEARCH_MODEL; running servers pick up new vectors by themselves.
+    """
+    from paperboy.search import embed as models
+    from paperboy.search.embedding_job import EmbedJob
+    from paperboy.store.engine import engine_for
+
+    settings = get_settings()
+    try:
+        embedder = models.load(settings.search_model, threads=os.cpu_count())
+    except models.ModelUnavailable as exc:
+        typer.secho(f"error: {exc}", err=True, fg="red")
+        raise typer.Exit(2) from None
+    job = EmbedJob(engine_for(settings.database_url), embedder, batch_size=batch_size)
+    while True:
+        report = _embed_once(job, limit)
+        typer.echo(
+            f"{report.embedded:,} papers embedded with {embedder.name} ({report.checked:,} checked) "
+            f"in {report.seconds:.1f} s"
+        )
+        if not watch:
+            return
+        time.sleep(settings.search_refresh_seconds * 5)
+
+
+def _embed_once(job, limit: int | None):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"))
+    with Progress(*columns, TimeRemainingColumn()) as bar:
+        task = bar.add_task("embed", total=None, rate="")
+        began = time.perf_counter()
+
+        def progress(checked: int, total: int, embedded: int) -> None:
+            rate = embedded / max(time.perf_counter() - began, 1e-9)
+            bar.update(task, completed=checked, total=total, rate=f"{embedded:,} new, {rate:.1f}/s")
+
+        return job.run(limit=limit, progress=progress)
+
+
+def reindex(
+    keyword: Annotated[bool, typer.Option(help="Rebuild the keyword (tantivy) index.")] = True,
+    vectors: Annotated[bool, typer.Option(help="Rebuild the vector (faiss) snapshot.")] = True,
+) -> None:
+    """Rebuild the search indexes from the database (they are derived data; nothing is lost).
+
+    Needs the index writer lock: stop the server (or run it on another index directory) first. Readers keep
+    answering from the old index until the new one is committed in one step.
+    """
+    from paperboy.search.sync import load_vectors
+
+    service = _service()
+    if not service.lock.try_acquire():
+        typer.secho(
+            f"error: another process writes {service.dir} (a running server?); stop it and run again",
+            err=True,
+            fg="red",
+        )
+        raise typer.Exit(2)
+    try:
+        if keyword:
+            began = time.perf_counter()
+            count = service.keyword_sync.rebuild()
+            typer.echo(
+                f"keyword index: {count:,} papers in {time.perf_counter() - began:.1f} s ({service.dir})"
+            )
+        if vectors and service.model is not None:
+            began = time.perf_counter()
+            path = service._snapshot_path()
+            for suffix in (".json", ".faiss", ".npy"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            service._refresh_vectors()
+            if service.vectors is not None:
+                service.vectors = load_vectors(service.engine, service.model, service.vectors.dim, None)
+                service.vectors.save(path, service.model)
+                typer.echo(
+                    f"vector index: {len(service.vectors):,} {service.model} vectors "
+                    f"({service.vectors.kind}) in {time.perf_counter() - began:.1f} s"
+                )
+            else:
+                typer.echo(f"vector index: no {service.model} embeddings yet (run `paperboy embed`)")
+    finally:
+        service.close()
+
+
+def search_command(
+    query: Annotated[str, typer.Argument(help="What to look for, e.g. '\"chain of thought\" author:wei'.")],
+    mode: Annotated[str, typer.Option(help="hybrid, keyword or semantic.")] = "hybrid",
+    sort: Annotated[str, typer.Option(help="relevance, date or trending.")] = "relevance",
+    limit: Annotated[int, typer.Option(help="Results to show.")] = 10,
+) -> None:
+    """Search from the command line, exactly as the site does (index must exist: run `paperboy reindex`)."""
+    from paperboy.search.searcher import MODES, SORTS, search
+
+    if mode not in MODES or sort not in SORTS:
+        raise typer.BadParameter(f"mode is one of {MODES}, sort one of {SORTS}")
+    service = _service()
+    try:
+        began = time.perf_counter()
+        page = search(service, query, mode=mode, sort=sort, limit=limit)
+        took = (time.perf_counter() - began) * 1000
+        typer.echo(
+            f"{page.total:,} papers ({page.mode}, {took:.0f} ms)" + (f" — {page.note}" if page.note else "")
+        )
+        for number, hit in enumerate(page.hits, start=1):
+            paper = hit.view.paper
+            typer.echo(f"{number:>3}. {paper.arxiv_id:<16} {paper.title[:90]}")
+    finally:
+        service.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the search commands to the main ``paperboy`` app."""
+    app.command("embed")(embed)
+    app.command("reindex")(reindex)
+    app.command("search")(search_command)

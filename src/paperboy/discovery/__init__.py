@@ -1,0 +1,1 @@
+"""Discovery services shared by the HTML pages, the JSON API and the feeds: trending, feed documents."""

@@ -1,0 +1,175 @@
+"""The search service of one process: its indexes, when they refresh, and the background embedder.
+
+One ``SearchService`` per app (``app.state.search``). Requests never wait for indexing except the very first
+one of a process whose keyword index has never been built. Freshness: a request finding the indexes older
+than ``PAPERBOY_SEARCH_REFRESH_SECONDS`` refreshes them (the writer indexes what changed, readers reload), and
+the writer's background thread does the same on that period, embedding new papers too when enabled.
+Everything semantic is optional: without the model or without vectors, every mode answers from keywords.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy.engine import Engine, make_url
+
+from paperboy.config import Settings
+from paperboy.search import embed
+from paperboy.search.embedding_job import EmbedJob
+from paperboy.search.keyword import SCHEMA_VERSION, KeywordIndex
+from paperboy.search.sync import KeywordSync, WriterLock, catch_up, load_vectors
+from paperboy.search.vectors import VectorIndex
+from paperboy.store import embeddings as store
+
+log = logging.getLogger(__name__)
+SNAPSHOT_EVERY = 600.0  # seconds between vector snapshots written by the writer
+
+
+def index_dir(settings: Settings) -> Path:
+    """PAPERBOY_SEARCH_INDEX_DIR, else beside a SQLite file (``paperboy.db.search``), else ./search-index."""
+    if settings.search_index_dir is not None:
+        return Path(settings.search_index_dir)
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database + ".search")
+    return Path("search-index")
+
+
+class SearchService:
+    def __init__(self, engine: Engine, settings: Settings, background: bool | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.dir = index_dir(settings)
+        self.lock = WriterLock(self.dir / "writer.lock")
+        self.keyword = KeywordIndex(self.dir / f"keyword-v{SCHEMA_VERSION}")
+        self.keyword_sync = KeywordSync(engine, self.keyword, self.dir / f"keyword-v{SCHEMA_VERSION}.json")
+        self.model = embed.model_name(settings.search_model)
+        self.vectors: VectorIndex | None = None
+        self._embedder: embed.Embedder | None = None
+        self._embedder_failed: str | None = None
+        self._refresh_lock = threading.Lock()
+        self._ready = threading.Event()
+        self._last_refresh = 0.0
+        self._last_snapshot = time.monotonic()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if settings.search_embed_background if background is None else background:
+            self.start()
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Background refresh (and embedding, in the writer) every refresh period."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="paperboy-search", daemon=True)
+            self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        if self.lock.held:
+            self.keyword.close_writer()
+            self.lock.release()
+
+    def _loop(self) -> None:
+        job: EmbedJob | None = None
+        while not self._stop.is_set():
+            try:
+                self.refresh(force=True)
+                if self.lock.held and self.semantic_possible:
+                    if job is None:
+                        job = EmbedJob(self.engine, embed.load(self.settings.search_model, threads=1))
+                    report = job.run(limit=self.settings.search_embed_batch, stop=self._stop)
+                    if report.embedded:
+                        log.info("embedded %d papers in %.1f s", report.embedded, report.seconds)
+                        self.refresh(force=True)
+                        continue
+            except embed.ModelUnavailable as exc:
+                log.warning("background embedding off: %s", exc)
+                self._embedder_failed = str(exc)
+            except Exception:  # noqa: BLE001 - a bad pass must not kill the thread; the next one retries
+                log.exception("search index refresh failed")
+            self._stop.wait(self.settings.search_refresh_seconds)
+
+    # -- freshness ---------------------------------------------------------------------------------------
+
+    def refresh(self, force: bool = False) -> None:
+        """Bring the indexes up to date with the database (see module docstring for who does what)."""
+        if not force and time.monotonic() - self._last_refresh < self.settings.search_refresh_seconds:
+            return
+        if not self._refresh_lock.acquire(blocking=not self._ready.is_set()):
+            return  # another thread is refreshing; answer from the current indexes
+        try:
+            if self.lock.try_acquire():
+                self.keyword_sync.sync()
+            else:
+                self.keyword.reload()
+            self._refresh_vectors()
+            self._last_refresh = time.monotonic()
+            self._ready.set()
+        finally:
+            self._refresh_lock.release()
+
+    def _refresh_vectors(self) -> None:
+        if not self.semantic_possible:
+            return
+        if self.vectors is None:
+            with self.engine.connect() as conn:
+                if store.count_embedded(conn, self.model) == 0:
+                    return
+                first = store.embeddings_after(conn, self.model, 0, 1)
+            dim = len(first[0][2]) // 4
+            self.vectors = load_vectors(
+                self.engine, self.model, dim, self._snapshot_path(), **self._options()
+            )
+        else:
+            catch_up(self.engine, self.vectors, self.model)
+        if self.lock.held and time.monotonic() - self._last_snapshot > SNAPSHOT_EVERY:
+            self.vectors.save(self._snapshot_path(), self.model)
+            self._last_snapshot = time.monotonic()
+
+    def _snapshot_path(self) -> Path:
+        return self.dir / f"vectors-{(self.model or 'none').replace('/', '_').replace(':', '_')}"
+
+    def _options(self) -> dict[str, int]:
+        return {"ivf_threshold": self.settings.search_ivf_threshold, "nprobe": self.settings.search_nprobe}
+
+    # -- semantic ----------------------------------------------------------------------------------------
+
+    @property
+    def semantic_possible(self) -> bool:
+        return (
+            self.model is not None
+            and self._embedder_failed is None
+            and embed.available(self.settings.search_model)
+        )
+
+    @property
+    def semantic_ready(self) -> bool:
+        """Vectors exist for the configured model and the model can embed queries."""
+        return self.vectors is not None and len(self.vectors) > 0 and self.semantic_possible
+
+    def embed_query(self, text: str) -> np.ndarray | None:
+        """The query's vector, or None when semantic search is unavailable (the caller falls back)."""
+        if not self.semantic_ready:
+            return None
+        if self._embedder is None:
+            try:
+                self._embedder = embed.load(self.settings.search_model)
+            except embed.ModelUnavailable as exc:
+                log.warning("semantic search off: %s", exc)
+                self._embedder_failed = str(exc)
+                return None
+        return self._embedder.encode([text])[0]
+
+    def paper_vector(self, paper_id: int) -> np.ndarray | None:
+        if self.model is None:
+            return None
+        with self.engine.connect() as conn:
+            blob = store.embedding_of(conn, self.model, paper_id)
+        return embed.from_bytes(blob) if blob else None

@@ -1,0 +1,100 @@
+"""Authors and organizations as pages: their papers, newest first, and the author index behind them.
+
+``paper_authors`` is derived from ``papers.authors``: ``index_authors`` rewrites the rows of the papers a
+batch touched (called by ``papers_write.upsert_papers``, so every ingest path keeps it in step) and
+``reindex_all_authors`` rebuilds it whole. An author page is then an index lookup; scanning every paper's
+JSON took 50 ms at 9.6 k papers and 925 ms at 310 k on SQLite (see ``README.md``, Authors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from paperboy.models import Organization
+from paperboy.store.dialect import json_array_elements, json_flag_unset, json_text
+from paperboy.store.feed import VISIBLE, PaperView, _paper_columns, _papers_with_org, _view
+from paperboy.store.schema import organizations, paper_authors, papers
+
+MAX_NAME = 300  # longer "names" are parsing accidents (a whole collaboration list); they are not indexed
+CHUNK = 1000
+
+
+def _author_rows(conn: Connection, where: sa.ColumnElement) -> sa.Select:
+    """(paper id, position, name) for the visible, sensibly sized author names of the matching papers."""
+    elements, position, element = json_array_elements(conn, papers.c.authors)
+    name = json_text(conn, element, "name")
+    return (
+        sa.select(papers.c.id, position, name)
+        .select_from(papers)
+        .join(elements, sa.true())
+        .where(
+            where,
+            sa.func.length(name).between(1, MAX_NAME),  # also false for NULL: one JSON look-up fewer
+            json_flag_unset(conn, element, "hidden"),
+        )
+    )
+
+
+def _insert(conn: Connection, where: sa.ColumnElement) -> None:
+    columns = [paper_authors.c.paper_id, paper_authors.c.position, paper_authors.c.name]
+    conn.execute(sa.insert(paper_authors).from_select(columns, _author_rows(conn, where)))
+
+
+def index_authors(conn: Connection, arxiv_ids: Iterable[str]) -> None:
+    """Rewrite the author rows of these papers from their stored (merged) author lists."""
+    wanted = sorted(set(arxiv_ids))
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        ids = sa.select(papers.c.id).where(papers.c.arxiv_id.in_(chunk))
+        conn.execute(sa.delete(paper_authors).where(paper_authors.c.paper_id.in_(ids.scalar_subquery())))
+        _insert(conn, papers.c.arxiv_id.in_(chunk))
+
+
+def reindex_all_authors(conn: Connection) -> None:
+    """Rebuild the whole index (the migration that adds it back-fills this way)."""
+    conn.execute(sa.delete(paper_authors))
+    _insert(conn, sa.true())
+
+
+def _newest_first(query: sa.Select) -> sa.Select:
+    return query.order_by(papers.c.submitted_at.desc().nulls_last(), papers.c.id.desc())
+
+
+def _page(conn: Connection, where: sa.ColumnElement, limit: int, offset: int) -> list[PaperView]:
+    query = sa.select(*_paper_columns()).select_from(_papers_with_org()).where(VISIBLE, where)
+    return [_view(row) for row in conn.execute(_newest_first(query).limit(limit).offset(offset))]
+
+
+def _count(conn: Connection, where: sa.ColumnElement) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(papers).where(VISIBLE, where)).scalar_one()
+
+
+def _by_author(name: str) -> sa.ColumnElement:
+    return papers.c.id.in_(sa.select(paper_authors.c.paper_id).where(paper_authors.c.name == name))
+
+
+def author_papers(conn: Connection, name: str, limit: int = 50, offset: int = 0) -> list[PaperView]:
+    """Papers listing exactly this (visible) author name, newest first."""
+    return _page(conn, _by_author(name), limit, offset)
+
+
+def count_author_papers(conn: Connection, name: str) -> int:
+    return _count(conn, _by_author(name))
+
+
+def get_organization(conn: Connection, name: str) -> tuple[int, Organization] | None:
+    row = conn.execute(sa.select(organizations).where(organizations.c.name == name)).first()
+    if row is None:
+        return None
+    return row.id, Organization(name=row.name, fullname=row.fullname, avatar_url=row.avatar_url)
+
+
+def organization_papers(conn: Connection, org_id: int, limit: int = 50, offset: int = 0) -> list[PaperView]:
+    return _page(conn, papers.c.organization_id == org_id, limit, offset)
+
+
+def count_organization_papers(conn: Connection, org_id: int) -> int:
+    return _count(conn, papers.c.organization_id == org_id)

@@ -1,0 +1,100 @@
+"""The ``/search`` page: hybrid search with filters, counts and paging; results update as you type.
+
+The page is a plain GET form and works without JavaScript. ``static/search.js`` (no inline script, so a strict
+CSP holds) re-requests the page with ``partial=1`` as you type, debounced, and swaps in the results fragment.
+Also registers ``similar_for`` for templates: the paper page includes ``_similar.html``, which calls it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from paperboy.errors import BadRequest
+from paperboy.search.deps import service_for
+from paperboy.search.searcher import MAX_RESULTS, make_filters, search
+from paperboy.search.similar_papers import SimilarHit, similar_papers
+from paperboy.store.embeddings import paper_id_of
+from paperboy.web.render import ENV, render
+
+router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
+PAGE_SIZE = 20
+MODE_LABELS = {"hybrid": "Best match", "keyword": "Exact words", "semantic": "Meaning"}
+SORT_LABELS = {"relevance": "Relevance", "date": "Newest", "trending": "Most upvoted"}
+
+
+def _day(name: str, value: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadRequest(f"{name} must be a date like 2025-09-26, not {value[:40]!r}") from None
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    q: Annotated[str, Query(max_length=10_000)] = "",
+    mode: Literal["hybrid", "keyword", "semantic"] = "hybrid",
+    sort: Literal["relevance", "date", "trending"] = "relevance",
+    category: Annotated[str, Query(max_length=64)] = "",
+    org: Annotated[str, Query(max_length=200)] = "",
+    date_from: Annotated[str, Query(alias="from", max_length=32)] = "",
+    date_to: Annotated[str, Query(alias="to", max_length=32)] = "",
+    p: Annotated[int, Query(ge=0, le=MAX_RESULTS // PAGE_SIZE)] = 0,
+    partial: bool = False,
+) -> Response:
+    """Results for ``q``; ``partial=1`` returns only the results fragment (for search.js)."""
+    q = q.replace("\x00", " ")
+    filters = make_filters(_day("from", date_from), _day("to", date_to), category, org)
+    page = None
+    if q.strip() or filters.any:
+        page = search(
+            service_for(request.app),
+            q,
+            mode=mode,
+            sort=sort,
+            filters=filters,
+            offset=p * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            prefix_last=True,
+        )
+    reachable = min(page.total, MAX_RESULTS) if page else 0
+    context = {
+        "q": " ".join(q.split())[:200],
+        "page": page,
+        "mode": mode,
+        "sort": sort,
+        "category": category.strip(),
+        "org": org.strip(),
+        "date_from": date_from.strip(),
+        "date_to": date_to.strip(),
+        "p": p,
+        "pages": max(1, math.ceil(reachable / PAGE_SIZE)),
+        "page_size": PAGE_SIZE,
+        "modes": MODE_LABELS,
+        "sorts": SORT_LABELS,
+    }
+    return render(request, "_search_results.html" if partial else "search.html", context)
+
+
+def similar_for(request: Request, arxiv_id: str, k: int = 6) -> list[SimilarHit]:
+    """Similar papers for templates; a failure here never breaks the paper page it decorates."""
+    service = service_for(request.app)
+    try:
+        with service.engine.connect() as conn:
+            pid = paper_id_of(conn, arxiv_id)
+        return similar_papers(service, pid, k=k) if pid is not None else []
+    except Exception:  # noqa: BLE001 - the paper page must render even if search is broken
+        log.exception("similar papers failed for %s", arxiv_id)
+        return []
+
+
+ENV.globals["similar_for"] = similar_for
