@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--embed-sample", type=int, default=512, help="abstracts timed for embedding speed")
     parser.add_argument("--ivf-threshold", type=int, default=50_000)
-    parser.add_argument("--nprobe", type=int, default=24)
+    parser.add_argument("--nprobe", type=int, default=96)
     parser.add_argument("--out", type=Path, default=OUT / "search-speed.json")
     args = parser.parse_args(argv)
     model = embed.load("minilm")

@@ -157,7 +157,7 @@ class Settings(BaseSettings):
     search_ivf_threshold: int = Field(
         50_000, ge=1, description="Vectors above which faiss switches from exact search to IVF."
     )
-    search_nprobe: int = Field(24, ge=1, description="IVF lists probed per query (recall against speed).")
+    search_nprobe: int = Field(96, ge=1, description="IVF lists probed per query (recall against speed).")
 
     @property
     def is_production(self) -> bool:

@@ -37,7 +37,7 @@ class _all_cores:
 class VectorIndex:
     """Thread-safe: searches and additions take a lock (faiss indexes are not safe to mutate while read)."""
 
-    def __init__(self, dim: int, ivf_threshold: int = 50_000, nprobe: int = 24) -> None:
+    def __init__(self, dim: int, ivf_threshold: int = 50_000, nprobe: int = 96) -> None:
         self.dim = dim
         self.ivf_threshold = ivf_threshold
         self.nprobe = nprobe
