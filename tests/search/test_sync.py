@@ -100,3 +100,17 @@ def test_reindex_rebuilds_from_the_database(corpus: Engine, tmp_path: Path) -> N
         assert search(service, "model", mode="keyword").total == before
     finally:
         service.close()
+
+
+def test_an_index_of_a_restored_database_is_rebuilt(corpus: Engine, tmp_path: Path) -> None:
+    service = service_for(corpus, tmp_path / "index", search_refresh_seconds=1e-6)
+    try:
+        search(service, "warm up")
+        before = service.keyword.num_docs()
+        with corpus.begin() as conn:  # the newest papers vanish, as after restoring an older backup
+            newest = conn.execute(sa.select(sa.func.max(papers.c.id))).scalar_one()
+            conn.execute(sa.delete(papers).where(papers.c.id == newest))
+        search(service, "again")
+        assert service.keyword.num_docs() == before - 1
+    finally:
+        service.close()

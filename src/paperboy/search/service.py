@@ -9,6 +9,7 @@ Everything semantic is optional: without the model or without vectors, every mod
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -30,13 +31,15 @@ SNAPSHOT_EVERY = 600.0  # seconds between vector snapshots written by the writer
 
 
 def index_dir(settings: Settings) -> Path:
-    """PAPERBOY_SEARCH_INDEX_DIR, else beside a SQLite file (``paperboy.db.search``), else ./search-index."""
+    """PAPERBOY_SEARCH_INDEX_DIR, else beside a SQLite file (``paperboy.db.search``), else
+    ``./search-index/<hash of the database URL>``: an index must never be shared by two databases."""
     if settings.search_index_dir is not None:
         return Path(settings.search_index_dir)
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         return Path(url.database + ".search")
-    return Path("search-index")
+    where = url.set(password=None).render_as_string(hide_password=False)
+    return Path("search-index") / hashlib.sha1(where.encode()).hexdigest()[:16]
 
 
 class SearchService:

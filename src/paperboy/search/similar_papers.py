@@ -30,6 +30,15 @@ def _words(service: SearchService, title: str, abstract: str) -> dict[str, str]:
     return found
 
 
+def _rare_first(service: SearchService, terms: list[str], common: float = 0.1) -> list[str]:
+    """Terms worth quoting in a reason: rarest first, none that a tenth of all papers share ("model")."""
+    searcher = service.keyword.index.searcher()
+    total = max(1, searcher.num_docs)
+    freq = {term: searcher.doc_freq("text", term) for term in terms}
+    kept = [t for t in terms if freq[t] <= common * total or total < 50]
+    return sorted(kept, key=lambda t: freq[t])
+
+
 def similar_papers(service: SearchService, paper_id: int, k: int = 8) -> list[SimilarHit]:
     """Up to ``k`` papers most like ``paper_id`` (hidden papers left out), each with a one-line reason."""
     service.refresh()
@@ -45,7 +54,7 @@ def similar_papers(service: SearchService, paper_id: int, k: int = 8) -> list[Si
     with service.engine.connect() as conn:
         views = store.views_by_ids(conn, [pid for pid, *_ in found])
         facts_rows = {r.id: r for r in store.index_rows(conn, list(views))}
-    distinctive = distinctive_terms(service.keyword, row.title, row.abstract)
+    distinctive = _rare_first(service, distinctive_terms(service.keyword, row.title, row.abstract))
     mine = Facts(row.authors, row.categories, row.org_name)
     hits: list[SimilarHit] = []
     for pid, score, _kw, cosine in found:

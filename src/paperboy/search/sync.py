@@ -95,6 +95,14 @@ class KeywordSync:
             marker = list(store.change_marker(conn))
             if state.get("marker") == marker and self.index.num_docs() > 0:
                 return 0
+            if state.get("marker") and marker[1] < state["marker"][1]:  # restored or recreated database
+                log.warning(
+                    "papers went back from id %s to %s: rebuilding the keyword index",
+                    state["marker"][1],
+                    marker[1],
+                )
+                conn.close()
+                return self.rebuild(progress)
             watermark = datetime.fromisoformat(state["watermark"]) if state.get("watermark") else None
             changed = store.changed_since(conn, watermark - OVERLAP if watermark else None)
         todo = [pid for pid, when in changed if self._seen.get(pid) != when]
