@@ -221,21 +221,6 @@ def neighbour_days(conn: Connection, day: date) -> tuple[date | None, date | Non
     return before, after
 
 
-def keyword_search(conn: Connection, query: str, limit: int = 20) -> list[PaperView]:
-    """Every word must appear in the title or abstract; ranked by upvotes. The search issue replaces this."""
-    words = [w for w in query.split() if w][:20]
-    if not words:
-        return []
-    stmt = sa.select(*_paper_columns()).select_from(_papers_with_org()).where(VISIBLE)
-    for word in words:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(
-            sa.or_(papers.c.title.ilike(pattern, escape="\\"), papers.c.abstract.ilike(pattern, escape="\\"))
-        )
-    rows = conn.execute(stmt.order_by(TOTAL_UPVOTES.desc(), papers.c.id).limit(limit))
-    return [_view(r) for r in rows]
-
-
 def stats(conn: Connection) -> dict[str, object]:
     def count(table: sa.Table) -> int:
         return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
