@@ -124,7 +124,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
 
 @pytest.fixture(scope="session")
 def app(loaded_db_url: str, loaded_engine: Engine):  # type: ignore[no-untyped-def]
-    from paperboy.web.app import create_app
+    from paperboy.server import create_app
 
     return create_app(make_settings(loaded_db_url), engine=loaded_engine)
 
@@ -134,7 +134,17 @@ def client(app):  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
     with TestClient(app) as test_client:
+        wait_ready(test_client)
         yield test_client
+
+
+def wait_ready(client, seconds: float = 120) -> None:  # type: ignore[no-untyped-def]
+    """What a load balancer does: send readers only once ``/readyz`` says the indexes are loaded."""
+    deadline = time.monotonic() + seconds
+    while client.get("/readyz").status_code != 200:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"not ready after {seconds} s: {client.get('/readyz').text}")
+        time.sleep(0.05)
 
 
 def free_port() -> int:

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from paperboy.cli import app
 from paperboy.config import Settings
 from paperboy.errors import SchemaOutdated
+from paperboy.server import create_app
 from paperboy.store.engine import create_engine
-from paperboy.web.app import create_app
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 COMMANDS = [

@@ -105,7 +105,7 @@ def serve(
 
         start_in_background(_engine(), settings)
     uvicorn.run(
-        "paperboy.web.asgi:app",
+        "paperboy.asgi:app",
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,

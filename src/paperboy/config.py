@@ -140,6 +140,50 @@ class Settings(BaseSettings):
     )
     worker_tick_seconds: float = Field(60.0, gt=0, description="Seconds between two worker schedule checks.")
 
+    # serving (README, "Running in production": these numbers are chosen together)
+    web_threads: int = Field(
+        8,
+        ge=1,
+        le=256,
+        description="Requests one server process works on at once, each on its own thread with at most "
+        "two pooled database connections; further requests wait in a queue.",
+    )
+    web_queue_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="Longest a request waits for a free thread before it is answered 503 with Retry-After.",
+    )
+    web_queue_limit: int = Field(
+        1000, ge=0, description="Requests that may wait at once; beyond that the answer is 503 at once."
+    )
+    db_pool_size: int | None = Field(
+        None,
+        ge=1,
+        description="Pooled database connections per process (default: twice PAPERBOY_WEB_THREADS plus 4).",
+    )
+    cache_entries: int = Field(
+        2000, ge=0, description="Anonymous pages and API answers kept in memory per process (0: no cache)."
+    )
+    cache_max_age_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="Longest a cached anonymous answer is served; votes, comments and ingests end it sooner.",
+    )
+    data_version_poll_seconds: float = Field(
+        1.0,
+        gt=0,
+        description="How often a process reads the data version that other processes' writes move on.",
+    )
+    startup_wait_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="Longest start-up waits for search indexes and the query model before the server "
+        "takes requests; anything still loading then finishes in the background (`/readyz` says when).",
+    )
+    shutdown_seconds: float = Field(
+        10.0, gt=0, description="Longest SIGTERM waits for requests in flight before the process exits."
+    )
+
     # search
     search_index_dir: Path | None = Field(
         None, description="Folder of the search indexes (default: beside the SQLite file, or ./search-index)."
@@ -158,6 +202,11 @@ class Settings(BaseSettings):
         50_000, ge=1, description="Vectors above which faiss switches from exact search to IVF."
     )
     search_nprobe: int = Field(96, ge=1, description="IVF lists probed per query (recall against speed).")
+
+    @property
+    def pool_size(self) -> int:
+        """A request may hold a read and a write connection; the background refresher needs a few more."""
+        return self.db_pool_size or 2 * self.web_threads + 4
 
     @property
     def is_production(self) -> bool:

@@ -12,8 +12,8 @@ from huggingface_hub import HfApi
 from sqlalchemy.engine import Engine
 
 from paperboy.models import Author, Batch, DailyEntry, Organization, Paper, Submitter
+from paperboy.server import create_app
 from paperboy.store.ingest_sink import commit_batch
-from paperboy.web.app import create_app
 from tests.conftest import LiveServer
 from tests.conftest import (
     make_settings as settings_for,

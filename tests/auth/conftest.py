@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from paperboy.config import Settings
-from paperboy.web.app import create_app
+from paperboy.server import create_app
 
 
 class Site:

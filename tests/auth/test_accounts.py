@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from paperboy.auth import service
 from paperboy.auth.network import throttle_subject
 from paperboy.config import Settings
+from paperboy.server import create_app
 from paperboy.store import accounts
-from paperboy.web.app import create_app
 from tests.auth.conftest import Site, csrf, log_in, sign_up
 
 

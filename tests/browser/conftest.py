@@ -24,13 +24,13 @@ from sqlalchemy.engine import Engine
 from paperboy.auth import service as auth_service
 from paperboy.auth.secrets_util import digest
 from paperboy.config import Settings
+from paperboy.http.session import SESSION_COOKIE
+from paperboy.server import create_app
 from paperboy.store import accounts
 from paperboy.store import sessions as session_store
 from paperboy.store.engine import create_engine
 from paperboy.store.migrate import upgrade
 from paperboy.store.schema import users
-from paperboy.web.app import create_app
-from paperboy.web.session import SESSION_COOKIE
 from tests.conftest import HF_DAILY, SHARED_DATA, LiveServer, load_hf_daily
 from tests.upstream import Upstream
 

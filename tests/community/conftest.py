@@ -19,12 +19,12 @@ from sqlalchemy.engine import Engine
 
 from paperboy.auth.secrets_util import digest
 from paperboy.config import Settings
+from paperboy.http.session import SESSION_COOKIE
 from paperboy.models import DailyEntry, Paper
+from paperboy.server import create_app
 from paperboy.store import accounts
 from paperboy.store import sessions as session_store
 from paperboy.store.papers_write import upsert_entries, upsert_papers
-from paperboy.web.app import create_app
-from paperboy.web.session import SESSION_COOKIE
 
 DAY = date(2026, 8, 21)
 POPULAR = "2608.19880"  # imported from Hugging Face with 163 upvotes and 2 comments

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 
 from paperboy.digest.outbox import queue
 from paperboy.digest.send import Sender
+from paperboy.server import create_app
 from paperboy.store.schema import subscriptions
-from paperboy.web.app import create_app
 from tests.auth.conftest import Site, csrf
 from tests.digest.conftest import FRIDAY_MORNING, digest_settings
 from tests.digest.smtp_server import SmtpServer

@@ -21,12 +21,12 @@ from sqlalchemy.engine import Engine
 
 from paperboy.auth.secrets_util import digest
 from paperboy.config import Settings
+from paperboy.http.session import SESSION_COOKIE
 from paperboy.models import Author, DailyEntry, Organization, Paper
+from paperboy.server import create_app
 from paperboy.store import accounts
 from paperboy.store import sessions as session_store
 from paperboy.store.papers_write import upsert_entries, upsert_papers
-from paperboy.web.app import create_app
-from paperboy.web.session import SESSION_COOKIE
 from tests.conftest import HF_DAILY
 
 ATOM = "{http://www.w3.org/2005/Atom}"

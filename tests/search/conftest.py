@@ -152,7 +152,7 @@ def semantic_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def semantic_app(semantic_db: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from paperboy.web.app import create_app
+    from paperboy.server import create_app
 
     settings = Settings(
         database_url=semantic_db,

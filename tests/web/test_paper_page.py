@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 
 from paperboy.config import Settings
 from paperboy.models import Author, DailyEntry, Organization, Paper, Submitter
+from paperboy.server import create_app
 from paperboy.store.papers_write import upsert_entries, upsert_papers
-from paperboy.web.app import create_app
 from tests.web.conftest import day_file, page
 
 

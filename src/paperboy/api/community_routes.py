@@ -12,21 +12,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine
 
 from paperboy.api.community_schemas import CommentIn, CommentOut, ThreadOut, VoteOut
 from paperboy.api.schemas import ErrorOut
 from paperboy.api.serialize import iso_ms
 from paperboy.community import service
+from paperboy.http.deps import get_engine
+from paperboy.http.session import check_csrf, current_user, require_user, require_verified
 from paperboy.store.accounts import Account
 from paperboy.store.comments import CommentView
 from paperboy.text.markdown import render_comment
-from paperboy.web.deps import get_conn
-from paperboy.web.session import check_csrf, current_user, require_user, require_verified
 
 router = APIRouter(tags=["community (paperboy's own)"])
 
-Conn = Annotated[Connection, Depends(get_conn)]
+Db = Annotated[Engine, Depends(get_engine)]
 PaperId = Annotated[
     str, Path(description="arXiv id, with or without version: `2509.21268`, `hep-th/9901001`.")
 ]
@@ -109,18 +109,19 @@ def remove_upvote(request: Request, paper_id: PaperId) -> JSONResponse:
     description="Comments posted here, threaded, oldest first, with Markdown source and sanitised HTML. "
     "Comments imported from Hugging Face are only counted (`numComments`), not copied.",
 )
-def comments(request: Request, conn: Conn, paper_id: PaperId) -> JSONResponse:
-    viewer = current_user(request)
-    view = service.visible_paper(conn, paper_id, viewer)
-    roots = service.thread(conn, view.paper_id)
-    return JSONResponse(
-        {
-            "paperId": view.paper.arxiv_id,
-            "numComments": view.num_comments,
-            "localComments": _visible(roots),
-            "comments": [comment_json(c, viewer) for c in roots],
-        }
-    )
+def comments(request: Request, db: Db, paper_id: PaperId) -> JSONResponse:
+    with db.connect() as conn:
+        viewer = current_user(request)
+        view = service.visible_paper(conn, paper_id, viewer)
+        roots = service.thread(conn, view.paper_id)
+        return JSONResponse(
+            {
+                "paperId": view.paper.arxiv_id,
+                "numComments": view.num_comments,
+                "localComments": _visible(roots),
+                "comments": [comment_json(c, viewer) for c in roots],
+            }
+        )
 
 
 @router.post(

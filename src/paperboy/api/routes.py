@@ -3,7 +3,7 @@
 Paths, parameters and field names mirror ``huggingface.co/api``; bodies are built by ``serialize`` and sent
 as they are (the ``response_model``s document them, the tests keep the two in step). Every bad parameter
 becomes a 400 or 422 with a message naming it; errors are raised as ``paperboy.errors`` and mapped to HTTP in
-``web.app``.
+``http.errors``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, PlainTextResponse
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from paperboy.api import serialize
 from paperboy.api.markdown import paper_markdown
@@ -21,10 +21,10 @@ from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperInfoOut
 from paperboy.config import Settings
 from paperboy.discovery.trending import trending_in
 from paperboy.errors import BadRequest, NotFound
+from paperboy.http.deps import get_engine, get_settings
 from paperboy.models import split_arxiv_id
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
 from paperboy.store.feed import FeedItem, PaperView, count_feed, feed, get_paper, latest_day
-from paperboy.web.deps import get_conn, get_settings
 
 router = APIRouter(tags=["papers (Hugging Face compatible)"])
 
@@ -34,7 +34,7 @@ ERRORS = {
     422: {"description": "A parameter fails validation; `error` names it."},
 }
 NOT_FOUND = {404: {"model": ErrorOut, "description": "No such paper."}}
-Conn = Annotated[Connection, Depends(get_conn)]
+Db = Annotated[Engine, Depends(get_engine)]
 PaperId = Annotated[
     str,
     Path(
@@ -87,7 +87,7 @@ def _period(
     "`/api/daily_papers`.",
 )
 def daily_papers(
-    conn: Conn,
+    db: Db,
     settings: Annotated[Settings, Depends(get_settings)],
     day: Annotated[
         str | None,
@@ -112,18 +112,19 @@ def daily_papers(
     p: Annotated[int, Query(ge=0, le=MAX_PAGE, description="Page number, from 0.")] = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Papers per page.")] = 50,
 ) -> JSONResponse:
-    _no_nul("submitter", submitter)
-    period = _period(conn, day, week, month, submitter)
-    if period is None:
-        return JSONResponse([])
-    if sort == "trending":  # scored over the whole period, then paged (see discovery.trending)
-        ranked = trending_in(conn, period.start, period.end, settings, submitter=submitter)
-        items = [r.item for r in ranked[p * limit : (p + 1) * limit]]
-    else:
-        items = feed(
-            conn, period.start, period.end, sort=sort, limit=limit, offset=p * limit, submitter=submitter
-        )
-    return JSONResponse([serialize.daily_entry(item) for item in items])
+    with db.connect() as conn:
+        _no_nul("submitter", submitter)
+        period = _period(conn, day, week, month, submitter)
+        if period is None:
+            return JSONResponse([])
+        if sort == "trending":  # scored over the whole period, then paged (see discovery.trending)
+            ranked = trending_in(conn, period.start, period.end, settings, submitter=submitter)
+            items = [r.item for r in ranked[p * limit : (p + 1) * limit]]
+        else:
+            items = feed(
+                conn, period.start, period.end, sort=sort, limit=limit, offset=p * limit, submitter=submitter
+            )
+        return JSONResponse([serialize.daily_entry(item) for item in items])
 
 
 def _load(conn: Connection, raw_id: str) -> tuple[PaperView, FeedItem | None]:
@@ -155,9 +156,10 @@ def _first_feature(conn: Connection, view: PaperView) -> FeedItem | None:
     description="The paper with its authors, upvotes, comment count, links and who featured it first. "
     "A versioned id resolves to the paper. Same shape as Hugging Face's `/api/papers/{id}`.",
 )
-def paper_info(conn: Conn, paper_id: PaperId) -> JSONResponse:
-    view, item = _load(conn, paper_id)
-    return JSONResponse(serialize.paper_info(view, item))
+def paper_info(db: Db, paper_id: PaperId) -> JSONResponse:
+    with db.connect() as conn:
+        view, item = _load(conn, paper_id)
+        return JSONResponse(serialize.paper_info(view, item))
 
 
 @router.get(
@@ -175,6 +177,7 @@ def paper_info(conn: Conn, paper_id: PaperId) -> JSONResponse:
     description="Title, authors, arXiv abstract and PDF links, metadata and abstract as one Markdown "
     "document (what `HfApi.read_paper` reads).",
 )
-def paper_md(conn: Conn, paper_id: PaperId) -> PlainTextResponse:
-    view, item = _load(conn, paper_id)
-    return PlainTextResponse(paper_markdown(view, item), media_type="text/markdown; charset=utf-8")
+def paper_md(db: Db, paper_id: PaperId) -> PlainTextResponse:
+    with db.connect() as conn:
+        view, item = _load(conn, paper_id)
+        return PlainTextResponse(paper_markdown(view, item), media_type="text/markdown; charset=utf-8")

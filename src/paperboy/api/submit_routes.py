@@ -19,11 +19,11 @@ from paperboy.api import serialize
 from paperboy.api.schemas import ErrorOut, PaperInfoOut
 from paperboy.config import Settings
 from paperboy.errors import PaperboyError
+from paperboy.http.session import check_csrf, require_verified
 from paperboy.store.accounts import Account
 from paperboy.store.feed import feed, get_paper
 from paperboy.submit import rules
 from paperboy.submit.service import app_client, submit_paper
-from paperboy.web.session import check_csrf, require_verified
 
 router = APIRouter(tags=["community"])
 

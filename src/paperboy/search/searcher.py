@@ -75,6 +75,8 @@ def search(
     offset = max(0, min(offset, MAX_RESULTS - 1))
     limit = max(1, min(limit, MAX_RESULTS - offset))
     page = SearchPage(q, mode, sort, [], 0, offset, limit, parsed)
+    if not service.ready:
+        page.note = "The search index is still being built: results may be incomplete for a minute."
     query = service.keyword.build_query(parsed, filters)
     if query is None:
         if mode != "keyword" and not parsed.text:

@@ -1,9 +1,12 @@
 """The search service of one process: its indexes, when they refresh, and the background embedder.
 
-One ``SearchService`` per app (``app.state.search``). Requests never wait for indexing except the very first
-one of a process whose keyword index has never been built. Freshness: a request finding the indexes older
-than ``PAPERBOY_SEARCH_REFRESH_SECONDS`` refreshes them (the writer indexes what changed, readers reload), and
-the writer's background thread does the same on that period, embedding new papers too when enabled.
+One ``SearchService`` per app (``app.state.search``). A server warms it up at start-up (``warm_up``: indexes,
+vectors, the query model) in a background thread and keeps it fresh from a second one (``start``): every
+``PAPERBOY_SEARCH_REFRESH_SECONDS`` the writer indexes what changed and readers reload, and the writer embeds
+new papers when ``PAPERBOY_SEARCH_EMBED_BACKGROUND`` is on. A request never waits for any of it: no lock is
+taken blocking on a request's path, so a burst of searches cannot queue behind a refresh that itself waits
+for a database connection. Without the background thread (the CLI, tests) a request that finds the indexes
+stale refreshes them itself, if no other thread is doing so already.
 Everything semantic is optional: without the model or without vectors, every mode answers from keywords.
 """
 
@@ -55,6 +58,7 @@ class SearchService:
         self._embedder: embed.Embedder | None = None
         self._embedder_failed: str | None = None
         self._refresh_lock = threading.Lock()
+        self._model_lock = threading.Lock()
         self._ready = threading.Event()
         self._last_refresh = 0.0
         self._last_snapshot = time.monotonic()
@@ -65,16 +69,30 @@ class SearchService:
 
     # -- lifecycle ---------------------------------------------------------------------------------------
 
+    @property
+    def ready(self) -> bool:
+        """The indexes have been brought up to date at least once in this process."""
+        return self._ready.is_set()
+
+    def warm_up(self) -> None:
+        """What a first search or paper page would otherwise wait for: run once, off the request path."""
+        self.refresh(force=True, wait=True)
+        if self.semantic_ready:
+            self.embed_query("warm up the query model")
+
     def start(self) -> None:
-        """Background refresh (and embedding, in the writer) every refresh period."""
+        """Background refresh (and embedding, in the writer, when enabled) every refresh period."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._loop, name="paperboy-search", daemon=True)
             self._thread.start()
 
-    def close(self) -> None:
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop the background thread; the index writer closes only once nothing else can be using it."""
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=timeout)
+            if self._thread.is_alive():
+                return  # mid-embedding at shutdown: the process exit releases the writer's lock
         if self.lock.held:
             self.keyword.close_writer()
             self.lock.release()
@@ -83,14 +101,14 @@ class SearchService:
         job: EmbedJob | None = None
         while not self._stop.is_set():
             try:
-                self.refresh(force=True)
-                if self.lock.held and self.semantic_possible:
+                self.refresh(force=True, wait=True)
+                if self.settings.search_embed_background and self.lock.held and self.semantic_possible:
                     if job is None:
                         job = EmbedJob(self.engine, embed.load(self.settings.search_model, threads=1))
                     report = job.run(limit=self.settings.search_embed_batch, stop=self._stop)
                     if report.embedded:
                         log.info("embedded %d papers in %.1f s", report.embedded, report.seconds)
-                        self.refresh(force=True)
+                        self.refresh(force=True, wait=True)
                         continue
             except embed.ModelUnavailable as exc:
                 log.warning("background embedding off: %s", exc)
@@ -101,11 +119,18 @@ class SearchService:
 
     # -- freshness ---------------------------------------------------------------------------------------
 
-    def refresh(self, force: bool = False) -> None:
-        """Bring the indexes up to date with the database (see module docstring for who does what)."""
-        if not force and time.monotonic() - self._last_refresh < self.settings.search_refresh_seconds:
+    def refresh(self, force: bool = False, wait: bool = False) -> None:
+        """Bring the indexes up to date with the database (see module docstring for who does what).
+
+        Only background threads pass ``wait``; a request either refreshes at once or answers from the
+        indexes it has, never queueing behind another thread.
+        """
+        if not force and (
+            self._thread is not None
+            or time.monotonic() - self._last_refresh < self.settings.search_refresh_seconds
+        ):
             return
-        if not self._refresh_lock.acquire(blocking=not self._ready.is_set()):
+        if not self._refresh_lock.acquire(blocking=wait):
             return  # another thread is refreshing; answer from the current indexes
         try:
             if self.lock.try_acquire():
@@ -161,14 +186,23 @@ class SearchService:
         """The query's vector, or None when semantic search is unavailable (the caller falls back)."""
         if not self.semantic_ready:
             return None
-        if self._embedder is None:
-            try:
+        embedder = self._embedder or self._load_embedder()
+        return embedder.encode([text])[0] if embedder is not None else None
+
+    def _load_embedder(self) -> embed.Embedder | None:
+        """Load the query model once; while one thread loads it, other requests answer by keywords."""
+        if not self._model_lock.acquire(blocking=False):
+            return None
+        try:
+            if self._embedder is None:
                 self._embedder = embed.load(self.settings.search_model)
-            except embed.ModelUnavailable as exc:
-                log.warning("semantic search off: %s", exc)
-                self._embedder_failed = str(exc)
-                return None
-        return self._embedder.encode([text])[0]
+            return self._embedder
+        except embed.ModelUnavailable as exc:
+            log.warning("semantic search off: %s", exc)
+            self._embedder_failed = str(exc)
+            return None
+        finally:
+            self._model_lock.release()
 
     def paper_vector(self, paper_id: int) -> np.ndarray | None:
         if self.model is None:

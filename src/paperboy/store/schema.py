@@ -355,3 +355,31 @@ sa.Index(
     sqlite_where=authorship_claims.c.status == "approved",
     postgresql_where=authorship_claims.c.status == "approved",
 )
+
+
+# serving: one number that every visible change moves on (triggers in migration 0006 keep it), so each
+# process can tell in one read whether its cached pages are still current.
+data_version = sa.Table(
+    "data_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False),
+    sa.CheckConstraint("id = 1", name="single_row"),
+)
+
+# Similar papers with their reasons, computed when a paper is embedded or its neighbourhood changes, so a
+# paper page reads a few rows instead of searching on every view (search/neighbour_store.py keeps them).
+paper_neighbours = sa.Table(
+    "paper_neighbours",
+    metadata,
+    sa.Column("paper_id", sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("neighbour_id", sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("cosine", sa.Float, nullable=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("computed_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.PrimaryKeyConstraint("paper_id", "rank"),
+)
+sa.Index("ix_paper_neighbours_neighbour_id", paper_neighbours.c.neighbour_id)

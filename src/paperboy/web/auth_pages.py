@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from paperboy.auth import service
 from paperboy.config import Settings
 from paperboy.errors import BadRequest
-from paperboy.web.forms import field, read_form, safe_next, see_other
+from paperboy.http.session import csrf_token, current_user, end_session, start_session
+from paperboy.web.forms import Form, check_form, field, safe_next, see_other
 from paperboy.web.render import render
-from paperboy.web.session import csrf_token, current_user, end_session, start_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -134,8 +134,8 @@ def signup_form(request: Request) -> Response:
 
 
 @router.post("/signup")
-async def signup(request: Request) -> Response:
-    form = await read_form(request)
+def signup(request: Request, form: Form) -> Response:
+    check_form(request, form)
     username, email, password = (
         field(form, "username", 100),
         field(form, "email", 400),
@@ -188,8 +188,8 @@ def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002 - t
 
 
 @router.post("/login")
-async def login(request: Request) -> Response:
-    form = await read_form(request)
+def login(request: Request, form: Form) -> Response:
+    check_form(request, form)
     login_name, password = field(form, "login", 400), str(form.get("password") or "")
     target = safe_next(field(form, "next", 2000))
     try:
@@ -214,8 +214,8 @@ async def login(request: Request) -> Response:
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
-    await read_form(request)
+def logout(request: Request, form: Form) -> Response:
+    check_form(request, form)
     response = see_other("/")
     end_session(request, response)
     return response
@@ -234,8 +234,8 @@ def reset_form(request: Request) -> Response:
 
 
 @router.post("/reset")
-async def reset_request(request: Request) -> Response:
-    form = await read_form(request)
+def reset_request(request: Request, form: Form) -> Response:
+    check_form(request, form)
     email = field(form, "email", 400)
     service.request_reset(
         request.app.state.engine, _settings(request), email, _client(request), _link_base(request)
@@ -275,8 +275,8 @@ def reset_confirm_form(request: Request, token: str = "") -> Response:
 
 
 @router.post("/reset/confirm")
-async def reset_confirm(request: Request, token: str = "") -> Response:
-    form = await read_form(request)
+def reset_confirm(request: Request, form: Form, token: str = "") -> Response:
+    check_form(request, form)
     try:
         user = service.reset_password(
             request.app.state.engine, _settings(request), token, str(form.get("password") or "")

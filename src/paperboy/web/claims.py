@@ -12,15 +12,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Connection
-from starlette.concurrency import run_in_threadpool
 
 from paperboy.discovery import claims as service
 from paperboy.errors import BadRequest
+from paperboy.http.session import current_user, require_moderator, require_verified
 from paperboy.store.claims import count_pending, pending_claims
 from paperboy.store.feed import PaperView
-from paperboy.web.forms import field, read_form, see_other
+from paperboy.web.forms import Form, check_form, field, see_other
 from paperboy.web.render import render
-from paperboy.web.session import current_user, require_moderator, require_verified
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,15 +38,15 @@ def paper_claims(request: Request, conn: Connection, view: PaperView) -> dict[st
 
 
 @router.post("/papers/{arxiv_id:path}/claim")
-async def claim(request: Request, arxiv_id: str) -> Response:
+def claim(request: Request, form: Form, arxiv_id: str) -> Response:
     """File a pending claim to be ``author_name`` of this paper; the paper page then shows its status."""
     user = require_verified(request)
-    form = await read_form(request)
+    check_form(request, form)
     author_name = field(form, "author_name", 300)
     if not author_name:
         raise BadRequest("Say which author you are.")
     engine = request.app.state.engine
-    canonical, _created = await run_in_threadpool(service.claim, engine, user, arxiv_id, author_name)
+    canonical, _created = service.claim(engine, user, arxiv_id, author_name)
     return see_other(f"/papers/{canonical}#authors")
 
 
@@ -59,19 +58,19 @@ def _queue(request: Request) -> Response:
 
 
 @router.get("/moderation/claims", response_class=HTMLResponse)
-async def claims_queue(request: Request) -> Response:
+def claims_queue(request: Request) -> Response:
     """Pending claims, oldest first, each with approve and reject buttons."""
     require_moderator(request)
-    return await run_in_threadpool(_queue, request)
+    return _queue(request)
 
 
 @router.post("/moderation/claims/{claim_id}")
-async def decide_claim(request: Request, claim_id: ClaimId) -> Response:
+def decide_claim(request: Request, form: Form, claim_id: ClaimId) -> Response:
     moderator = require_moderator(request)
-    form = await read_form(request)
+    check_form(request, form)
     decision = field(form, "decision", 20)
     if decision not in ("approve", "reject"):
         raise BadRequest("decision must be approve or reject.")
     engine = request.app.state.engine
-    await run_in_threadpool(service.decide, engine, moderator, claim_id, decision == "approve")
+    service.decide(engine, moderator, claim_id, decision == "approve")
     return see_other("/moderation/claims")

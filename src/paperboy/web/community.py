@@ -13,15 +13,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from paperboy.community import service
 from paperboy.errors import BadRequest, NeedsLogin
+from paperboy.http.session import CSRF_FIELD, check_csrf, current_user, require_moderator, require_verified
 from paperboy.text.markdown import MAX_COMMENT_LENGTH
-from paperboy.web.forms import field, read_form, safe_next, see_other
+from paperboy.web.forms import Form, check_form, field, safe_next, see_other
 from paperboy.web.render import render
-from paperboy.web.session import CSRF_FIELD, check_csrf, current_user, require_moderator, require_verified
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,9 +53,8 @@ def _to_comment(arxiv_id: str, comment_id: int) -> Response:
 
 
 @router.post("/papers/{arxiv_id:path}/vote")
-async def vote(request: Request, arxiv_id: str) -> Response:
+def vote(request: Request, form: Form, arxiv_id: str) -> Response:
     """Set the vote to ``value`` (1 = upvoted, 0 = not): idempotent, so double clicks and retries are safe."""
-    form = await read_form(request, check=False)
     back = safe_next(field(form, "next", 2000), f"/papers/{arxiv_id}")
     if current_user(request) is None:
         if wants_json(request):
@@ -65,19 +63,19 @@ async def vote(request: Request, arxiv_id: str) -> Response:
     check_csrf(request, str(form.get(CSRF_FIELD) or ""))
     user = require_verified(request)
     on = _flag(form, "value")
-    state = await run_in_threadpool(service.vote, request.app.state.engine, user, arxiv_id, on)
+    state = service.vote(request.app.state.engine, user, arxiv_id, on)
     if wants_json(request):
         return JSONResponse(state.as_json())
     return see_other(back)
 
 
 @router.post("/papers/{arxiv_id:path}/hide")
-async def hide_paper(request: Request, arxiv_id: str) -> Response:
+def hide_paper(request: Request, form: Form, arxiv_id: str) -> Response:
     """Moderators take a paper off feeds, search and API lists (``hidden=1``) or restore it (``hidden=0``)."""
-    form = await read_form(request)
+    check_form(request, form)
     user = require_moderator(request)
     hidden = _flag(form, "hidden")
-    canonical = await run_in_threadpool(service.hide_paper, request.app.state.engine, user, arxiv_id, hidden)
+    canonical = service.hide_paper(request.app.state.engine, user, arxiv_id, hidden)
     return see_other(f"/papers/{canonical}")
 
 
@@ -104,9 +102,9 @@ def _draft_page(
 
 
 @router.post("/papers/{arxiv_id:path}/comments")
-async def post_comment(request: Request, arxiv_id: str) -> Response:
+def post_comment(request: Request, form: Form, arxiv_id: str) -> Response:
     """A new comment (``body``), or a reply when ``parent_id`` names a comment on the same paper."""
-    form = await read_form(request)
+    check_form(request, form)
     user = require_verified(request)
     raw, parent_id = str(form.get("body") or ""), _parent(form)
     try:
@@ -115,45 +113,41 @@ async def post_comment(request: Request, arxiv_id: str) -> Response:
         title = "Your reply was not posted" if parent_id else "Your comment was not posted"
         action = f"/papers/{arxiv_id}/comments"
         return _draft_page(request, title, action, str(exc), raw, f"/papers/{arxiv_id}#comments", parent_id)
-    canonical, comment_id = await run_in_threadpool(
-        service.post_comment, request.app.state.engine, user, arxiv_id, body, parent_id
-    )
+    canonical, comment_id = service.post_comment(request.app.state.engine, user, arxiv_id, body, parent_id)
     return _to_comment(canonical, comment_id)
 
 
 @router.post("/comments/{comment_id}/edit")
-async def edit_comment(request: Request, comment_id: CommentId) -> Response:
+def edit_comment(request: Request, form: Form, comment_id: CommentId) -> Response:
     """Replace your own comment's text; it is marked "edited" so replies keep their context honest."""
-    form = await read_form(request)
+    check_form(request, form)
     user = require_verified(request)
     raw = str(form.get("body") or "")
     try:
         body = service.clean_body(raw)
     except BadRequest as exc:
         engine = request.app.state.engine
-        arxiv_id = await run_in_threadpool(service.comment_paper, engine, user, comment_id)
+        arxiv_id = service.comment_paper(engine, user, comment_id)
         action, back = f"/comments/{comment_id}/edit", f"/papers/{arxiv_id}#comment-{comment_id}"
         return _draft_page(request, "Your edit was not saved", action, str(exc), raw, back)
-    arxiv_id = await run_in_threadpool(service.edit_comment, request.app.state.engine, user, comment_id, body)
+    arxiv_id = service.edit_comment(request.app.state.engine, user, comment_id, body)
     return _to_comment(arxiv_id, comment_id)
 
 
 @router.post("/comments/{comment_id}/delete")
-async def delete_comment(request: Request, comment_id: CommentId) -> Response:
+def delete_comment(request: Request, form: Form, comment_id: CommentId) -> Response:
     """Soft-delete your own comment: replies stay readable under a "[deleted]" placeholder."""
-    await read_form(request)
+    check_form(request, form)
     user = require_verified(request)
-    arxiv_id = await run_in_threadpool(service.delete_comment, request.app.state.engine, user, comment_id)
+    arxiv_id = service.delete_comment(request.app.state.engine, user, comment_id)
     return _to_comment(arxiv_id, comment_id)
 
 
 @router.post("/comments/{comment_id}/hide")
-async def hide_comment(request: Request, comment_id: CommentId) -> Response:
+def hide_comment(request: Request, form: Form, comment_id: CommentId) -> Response:
     """Moderators hide (``hidden=1``) or restore (``hidden=0``) a comment without destroying it."""
-    form = await read_form(request)
+    check_form(request, form)
     user = require_moderator(request)
     hidden = _flag(form, "hidden")
-    arxiv_id = await run_in_threadpool(
-        service.hide_comment, request.app.state.engine, user, comment_id, hidden
-    )
+    arxiv_id = service.hide_comment(request.app.state.engine, user, comment_id, hidden)
     return _to_comment(arxiv_id, comment_id)

@@ -11,7 +11,7 @@ from paperboy.config import Settings
 from paperboy.digest import compose, render, subscribe, tokens
 from paperboy.errors import BadRequest, NotFound
 from paperboy.store import digests, outbox, subscriptions
-from paperboy.web.forms import field, read_form
+from paperboy.web.forms import Form, check_form, field
 from paperboy.web.render import render as render_page
 
 router = APIRouter(include_in_schema=False)
@@ -32,8 +32,8 @@ def subscribe_form(request: Request) -> Response:
 
 
 @router.post("/subscribe")
-async def subscribe_post(request: Request) -> Response:
-    form = await read_form(request)
+def subscribe_post(request: Request, form: Form) -> Response:
+    check_form(request, form)
     email, frequency = field(form, "email", 400), field(form, "frequency", 10) or "daily"
     client = request.client.host if request.client else None
     try:
@@ -70,8 +70,8 @@ def confirm_form(request: Request, token: str = "") -> Response:
 
 
 @router.post("/subscribe/confirm")
-async def confirm_post(request: Request, token: str = "") -> Response:
-    await read_form(request)
+def confirm_post(request: Request, form: Form, token: str = "") -> Response:
+    check_form(request, form)
     sub = subscribe.confirm(request.app.state.engine, _settings(request), token)
     if sub.status != "active":
         raise BadRequest("This subscription cannot be confirmed any more. Subscribe again.")
@@ -101,7 +101,7 @@ def unsubscribe_form(request: Request, token: str) -> Response:
 
 
 @router.post("/unsubscribe/{token}")
-async def unsubscribe_post(request: Request, token: str) -> Response:
+def unsubscribe_post(request: Request, form: Form, token: str) -> Response:
     """RFC 8058 one-click unsubscribe: the only state-changing endpoint exempt from our CSRF check.
 
     Mail providers (Gmail, Yahoo, Apple Mail) POST ``List-Unsubscribe=One-Click`` to the URL of the
@@ -110,7 +110,6 @@ async def unsubscribe_post(request: Request, token: str) -> Response:
     the signed token in the URL (unforgeable, specific to one subscription), and the worst a forged request
     could do is what the link's owner asked for anyway: stop mail. Every other form keeps its CSRF check.
     """
-    await read_form(request, check=False)
     sub = subscribe.unsubscribe(request.app.state.engine, _settings(request), token)
     return _message(
         request,

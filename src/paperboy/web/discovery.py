@@ -12,20 +12,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine
 
 from paperboy.config import Settings
 from paperboy.discovery.trending import trending_in, trending_window, weights, whys
 from paperboy.errors import NotFound
+from paperboy.http.deps import get_engine, get_settings
 from paperboy.store import authors as store
 from paperboy.store.claims import claimants
-from paperboy.web.deps import get_conn, get_settings
 from paperboy.web.discussion import voted_for
 from paperboy.web.render import path_segment, render
 
 router = APIRouter(include_in_schema=False)
 
-Conn = Annotated[Connection, Depends(get_conn)]
+Db = Annotated[Engine, Depends(get_engine)]
 Config = Annotated[Settings, Depends(get_settings)]
 PageNo = Annotated[int, Query(ge=0, le=10_000, description="Page number, counting from 0")]
 MAX_NAME = 300
@@ -44,65 +44,68 @@ def _pager(p: int, pages: int, size: int) -> dict[str, int]:
 
 
 @router.get("/papers/trending", response_class=HTMLResponse)
-def trending_page(request: Request, conn: Conn, settings: Config, p: PageNo = 0) -> Response:
+def trending_page(request: Request, db: Db, settings: Config, p: PageNo = 0) -> Response:
     """Papers featured in the last ``trending_days`` days with papers, best trending score first."""
-    window = trending_window(conn, settings)
-    ranked = trending_in(conn, window[0], window[1], settings) if window else []
-    size = settings.page_size
-    pages = page_count(len(ranked), size, p, "Trending")
-    shown = ranked[p * size : (p + 1) * size]
-    items = [r.item for r in shown]
-    context = {
-        "nav": "trending",
-        "items": items,
-        "whys": whys(shown),
-        "total": len(ranked),
-        "window": window,
-        "days": settings.trending_days,
-        "weights": weights(settings),
-        "voted": voted_for(request, conn, [item.view for item in items]),
-        **_pager(p, pages, size),
-    }
-    return render(request, "trending.html", context)
+    with db.connect() as conn:
+        window = trending_window(conn, settings)
+        ranked = trending_in(conn, window[0], window[1], settings) if window else []
+        size = settings.page_size
+        pages = page_count(len(ranked), size, p, "Trending")
+        shown = ranked[p * size : (p + 1) * size]
+        items = [r.item for r in shown]
+        context = {
+            "nav": "trending",
+            "items": items,
+            "whys": whys(shown),
+            "total": len(ranked),
+            "window": window,
+            "days": settings.trending_days,
+            "weights": weights(settings),
+            "voted": voted_for(request, conn, [item.view for item in items]),
+            **_pager(p, pages, size),
+        }
+        return render(request, "trending.html", context)
 
 
 @router.get("/organizations/{name}", response_class=HTMLResponse)
-def organization_page(request: Request, name: str, conn: Conn, settings: Config, p: PageNo = 0) -> Response:
-    found = store.get_organization(conn, name) if len(name) <= MAX_NAME else None
-    if found is None:
-        raise NotFound(f"There is no organization {name!r} here.")
-    org_id, org = found
-    total = store.count_organization_papers(conn, org_id)
-    size = settings.page_size
-    pages = page_count(total, size, p, org.fullname or org.name)
-    views = store.organization_papers(conn, org_id, limit=size, offset=p * size) if total else []
-    context = {
-        "org": org,
-        "views": views,
-        "total": total,
-        "feed_path": f"/organizations/{path_segment(org.name)}/feed",
-        "voted": voted_for(request, conn, views),
-        **_pager(p, pages, size),
-    }
-    return render(request, "organization.html", context)
+def organization_page(request: Request, name: str, db: Db, settings: Config, p: PageNo = 0) -> Response:
+    with db.connect() as conn:
+        found = store.get_organization(conn, name) if len(name) <= MAX_NAME else None
+        if found is None:
+            raise NotFound(f"There is no organization {name!r} here.")
+        org_id, org = found
+        total = store.count_organization_papers(conn, org_id)
+        size = settings.page_size
+        pages = page_count(total, size, p, org.fullname or org.name)
+        views = store.organization_papers(conn, org_id, limit=size, offset=p * size) if total else []
+        context = {
+            "org": org,
+            "views": views,
+            "total": total,
+            "feed_path": f"/organizations/{path_segment(org.name)}/feed",
+            "voted": voted_for(request, conn, views),
+            **_pager(p, pages, size),
+        }
+        return render(request, "organization.html", context)
 
 
 @router.get("/authors/{name:path}", response_class=HTMLResponse)
-def author_page(request: Request, name: str, conn: Conn, settings: Config, p: PageNo = 0) -> Response:
+def author_page(request: Request, name: str, db: Db, settings: Config, p: PageNo = 0) -> Response:
     """Papers listing exactly this author name; a page with none is a 404 (names are not a directory)."""
-    total = store.count_author_papers(conn, name) if len(name) <= MAX_NAME else 0
-    if total == 0:
-        raise NotFound(f"No paper here lists {name!r} as an author.")
-    size = settings.page_size
-    pages = page_count(total, size, p, name)
-    views = store.author_papers(conn, name, limit=size, offset=p * size)
-    context = {
-        "name": name,
-        "views": views,
-        "total": total,
-        "accounts": claimants(conn, name),
-        "feed_path": f"/authors/{path_segment(name)}/feed",
-        "voted": voted_for(request, conn, views),
-        **_pager(p, pages, size),
-    }
-    return render(request, "author.html", context)
+    with db.connect() as conn:
+        total = store.count_author_papers(conn, name) if len(name) <= MAX_NAME else 0
+        if total == 0:
+            raise NotFound(f"No paper here lists {name!r} as an author.")
+        size = settings.page_size
+        pages = page_count(total, size, p, name)
+        views = store.author_papers(conn, name, limit=size, offset=p * size)
+        context = {
+            "name": name,
+            "views": views,
+            "total": total,
+            "accounts": claimants(conn, name),
+            "feed_path": f"/authors/{path_segment(name)}/feed",
+            "voted": voted_for(request, conn, views),
+            **_pager(p, pages, size),
+        }
+        return render(request, "author.html", context)

@@ -15,12 +15,12 @@ from markupsafe import Markup
 from sqlalchemy.engine import Connection
 
 from paperboy.community.service import MAX_DEPTH, is_moderator, readable, thread
+from paperboy.http.session import current_user
 from paperboy.store.accounts import Account
 from paperboy.store.comments import CommentView
 from paperboy.store.feed import PaperView
 from paperboy.store.votes import voted_papers
 from paperboy.text.markdown import MAX_COMMENT_LENGTH, render_comment
-from paperboy.web.session import current_user
 
 
 @dataclass(slots=True)

@@ -11,21 +11,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from paperboy.config import Settings
 from paperboy.discovery.feeds import MEDIA_TYPES, FeedItemOut, FeedMeta, build_feed
 from paperboy.discovery.trending import featured_at, trending_in, trending_window
 from paperboy.errors import NotFound
+from paperboy.http.deps import get_engine, get_settings
 from paperboy.periods import period_containing
 from paperboy.store import authors as store
 from paperboy.store.feed import FeedItem, feed, latest_day
-from paperboy.web.deps import get_conn, get_settings
 from paperboy.web.render import path_segment
 
 router = APIRouter(include_in_schema=False)
 
-Conn = Annotated[Connection, Depends(get_conn)]
+Db = Annotated[Engine, Depends(get_engine)]
 Config = Annotated[Settings, Depends(get_settings)]
 FEED_LIMIT = 100
 MAX_NAME = 300
@@ -79,48 +79,53 @@ def _period_feed(conn: Connection, settings: Settings, fmt: str, kind: str) -> R
 
 
 @router.get("/feeds/daily.{fmt}")
-def daily_feed(fmt: str, conn: Conn, settings: Config) -> Response:
-    return _period_feed(conn, settings, fmt, "date")
+def daily_feed(fmt: str, db: Db, settings: Config) -> Response:
+    with db.connect() as conn:
+        return _period_feed(conn, settings, fmt, "date")
 
 
 @router.get("/feeds/weekly.{fmt}")
-def weekly_feed(fmt: str, conn: Conn, settings: Config) -> Response:
-    return _period_feed(conn, settings, fmt, "week")
+def weekly_feed(fmt: str, db: Db, settings: Config) -> Response:
+    with db.connect() as conn:
+        return _period_feed(conn, settings, fmt, "week")
 
 
 @router.get("/feeds/trending.{fmt}")
-def trending_feed(fmt: str, conn: Conn, settings: Config) -> Response:
-    window = trending_window(conn, settings)
-    ranked = trending_in(conn, window[0], window[1], settings) if window else []
-    description = (
-        f"Papers featured in the last {settings.trending_days} days, ranked by upvotes, comments and "
-        "GitHub stars with an age decay."
-    )
-    items = _featured([r.item for r in ranked[:FEED_LIMIT]])
-    return _respond(
-        settings, fmt, "Trending papers", description, "/papers/trending", "/feeds/trending", items
-    )
+def trending_feed(fmt: str, db: Db, settings: Config) -> Response:
+    with db.connect() as conn:
+        window = trending_window(conn, settings)
+        ranked = trending_in(conn, window[0], window[1], settings) if window else []
+        description = (
+            f"Papers featured in the last {settings.trending_days} days, ranked by upvotes, comments and "
+            "GitHub stars with an age decay."
+        )
+        items = _featured([r.item for r in ranked[:FEED_LIMIT]])
+        return _respond(
+            settings, fmt, "Trending papers", description, "/papers/trending", "/feeds/trending", items
+        )
 
 
 @router.get("/organizations/{name}/feed.{fmt}")
-def organization_feed(name: str, fmt: str, conn: Conn, settings: Config) -> Response:
-    found = store.get_organization(conn, name) if len(name) <= MAX_NAME else None
-    if found is None:
-        raise NotFound(f"There is no organization {name!r} here.")
-    org_id, org = found
-    views = store.organization_papers(conn, org_id, limit=FEED_LIMIT)
-    page = f"/organizations/{path_segment(org.name)}"
-    title = f"Papers from {org.fullname or org.name}"
-    items = [FeedItemOut(v, None) for v in views]
-    return _respond(settings, fmt, title, f"{title}, newest first.", page, page + "/feed", items)
+def organization_feed(name: str, fmt: str, db: Db, settings: Config) -> Response:
+    with db.connect() as conn:
+        found = store.get_organization(conn, name) if len(name) <= MAX_NAME else None
+        if found is None:
+            raise NotFound(f"There is no organization {name!r} here.")
+        org_id, org = found
+        views = store.organization_papers(conn, org_id, limit=FEED_LIMIT)
+        page = f"/organizations/{path_segment(org.name)}"
+        title = f"Papers from {org.fullname or org.name}"
+        items = [FeedItemOut(v, None) for v in views]
+        return _respond(settings, fmt, title, f"{title}, newest first.", page, page + "/feed", items)
 
 
 @router.get("/authors/{name:path}/feed.{fmt}")
-def author_feed(name: str, fmt: str, conn: Conn, settings: Config) -> Response:
-    views = store.author_papers(conn, name, limit=FEED_LIMIT) if len(name) <= MAX_NAME else []
-    if not views:
-        raise NotFound(f"No paper here lists {name!r} as an author.")
-    page = f"/authors/{path_segment(name)}"
-    title = f"Papers by {name}"
-    items = [FeedItemOut(v, None) for v in views]
-    return _respond(settings, fmt, title, f"{title}, newest first.", page, page + "/feed", items)
+def author_feed(name: str, fmt: str, db: Db, settings: Config) -> Response:
+    with db.connect() as conn:
+        views = store.author_papers(conn, name, limit=FEED_LIMIT) if len(name) <= MAX_NAME else []
+        if not views:
+            raise NotFound(f"No paper here lists {name!r} as an author.")
+        page = f"/authors/{path_segment(name)}"
+        title = f"Papers by {name}"
+        items = [FeedItemOut(v, None) for v in views]
+        return _respond(settings, fmt, title, f"{title}, newest first.", page, page + "/feed", items)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.formparsers import MultiPartException
 
 from paperboy.errors import BadRequest
-from paperboy.web.session import CSRF_FIELD, check_csrf
+from paperboy.http.session import CSRF_FIELD, check_csrf
 
 MAX_FIELDS = 20
 MAX_FIELD_BYTES = 64 * 1024
 
 
-async def read_form(request: Request, check: bool = True) -> FormData:
-    """The posted form, CSRF-checked; too many or too large fields are a 400, never a crash."""
+async def posted_form(request: Request) -> FormData:
+    """The posted form as a dependency, read on the event loop (it is I/O) so the route itself can be a plain
+    ``def`` that runs in the thread pool; too many or too large fields are a 400, never a crash. The route
+    checks CSRF itself (``check_form``), after deciding whether the visitor must sign in first."""
     try:
         form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES)
     except (MultiPartException, ValueError) as exc:
@@ -27,9 +30,14 @@ async def read_form(request: Request, check: bool = True) -> FormData:
             raise BadRequest("File uploads are not accepted here.")
         if len(value) > MAX_FIELD_BYTES:
             raise BadRequest(f"The field {key!r} is too long.")
-    if check:
-        check_csrf(request, str(form.get(CSRF_FIELD) or ""))
     return form
+
+
+Form = Annotated[FormData, Depends(posted_form)]
+
+
+def check_form(request: Request, form: FormData) -> None:
+    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
 
 
 def field(form: FormData, name: str, limit: int = 10_000) -> str:

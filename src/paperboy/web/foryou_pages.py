@@ -9,16 +9,17 @@ from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from paperboy.digest import foryou, render, tokens
 from paperboy.digest.library_import import ARXIV_ID, parse_library
 from paperboy.digest.schedule import valid_zone
 from paperboy.errors import BadRequest
+from paperboy.http.session import require_user, require_verified
 from paperboy.store import recommendations as rec_store
 from paperboy.store import subscriptions
-from paperboy.web.forms import field, read_form, safe_next, see_other
+from paperboy.web.forms import Form, check_form, field, safe_next, see_other
 from paperboy.web.render import render as render_page
-from paperboy.web.session import require_user, require_verified
 
 router = APIRouter(include_in_schema=False)
 MAX_FOLLOWS = 50
@@ -64,10 +65,10 @@ def subscriptions_page(request: Request) -> Response:
 
 
 @router.post("/subscriptions")
-async def save_subscription(request: Request) -> Response:
+def save_subscription(request: Request, form: Form) -> Response:
     """The account's verified address needs no second opt-in; an unverified one must confirm first."""
     user = require_verified(request)
-    form = await read_form(request)
+    check_form(request, form)
     frequency = field(form, "frequency", 10)
     timezone = field(form, "timezone", 64) or "UTC"
     if frequency not in ("off", "daily", "weekly"):
@@ -99,9 +100,9 @@ async def save_subscription(request: Request) -> Response:
 
 
 @router.post("/library/import")
-async def import_library(request: Request) -> Response:
+def import_library(request: Request, form: Form) -> Response:
     user = require_user(request)
-    form = await read_form(request)
+    check_form(request, form)
     parsed = parse_library(field(form, "library", 64 * 1024))
     with request.app.state.engine.begin() as conn:
         added = rec_store.add_library_items(conn, user.id, "imported", parsed.items)
@@ -116,9 +117,9 @@ async def import_library(request: Request) -> Response:
     )
 
 
-async def _mark(request: Request, kind: str) -> Response:
+def _mark(request: Request, form: FormData, kind: str) -> Response:
     user = require_user(request)
-    form = await read_form(request)
+    check_form(request, form)
     arxiv_id = field(form, "arxiv_id", 64)
     if not ARXIV_ID.fullmatch(arxiv_id):
         raise BadRequest("That is not an arXiv id.")
@@ -131,13 +132,13 @@ async def _mark(request: Request, kind: str) -> Response:
 
 
 @router.post("/library/save")
-async def save_paper(request: Request) -> Response:
-    return await _mark(request, "saved")
+def save_paper(request: Request, form: Form) -> Response:
+    return _mark(request, form, "saved")
 
 
 @router.post("/library/not-interested")
-async def not_interested(request: Request) -> Response:
-    return await _mark(request, "not_interested")
+def not_interested(request: Request, form: Form) -> Response:
+    return _mark(request, form, "not_interested")
 
 
 def _items(request: Request, user_id: int) -> list[dict]:

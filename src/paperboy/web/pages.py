@@ -14,22 +14,22 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from paperboy.config import Settings
 from paperboy.discovery.trending import trending_in, whys
 from paperboy.errors import NotFound
+from paperboy.http.deps import get_engine, get_settings
 from paperboy.models import split_arxiv_id
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
 from paperboy.store.feed import count_feed, feed, get_paper, latest_day, neighbour_days
 from paperboy.web.claims import paper_claims
-from paperboy.web.deps import get_conn, get_settings
 from paperboy.web.discussion import paper_context, voted_for
 from paperboy.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
-Conn = Annotated[Connection, Depends(get_conn)]
+Db = Annotated[Engine, Depends(get_engine)]
 Config = Annotated[Settings, Depends(get_settings)]
 Sort = Annotated[
     Literal["upvotes", "trending", "publishedAt"],
@@ -146,12 +146,13 @@ def _feed_page(
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, conn: Conn, settings: Config, sort: Sort = "upvotes", p: PageNo = 0) -> Response:
+def home(request: Request, db: Db, settings: Config, sort: Sort = "upvotes", p: PageNo = 0) -> Response:
     """The latest day that has papers; an empty database gets a how-to-start page instead of an error."""
-    day = latest_day(conn)
-    if day is None:
-        return render(request, "welcome.html", {"nav": "date"})
-    return _feed_page(request, conn, settings, period_containing("date", day), sort, p, is_latest=True)
+    with db.connect() as conn:
+        day = latest_day(conn)
+        if day is None:
+            return render(request, "welcome.html", {"nav": "date"})
+        return _feed_page(request, conn, settings, period_containing("date", day), sort, p, is_latest=True)
 
 
 @router.get("/papers", include_in_schema=False)
@@ -166,51 +167,59 @@ def _latest_redirect(conn: Connection, kind: str) -> RedirectResponse:
 
 
 @router.get("/papers/week")
-def latest_week(conn: Conn) -> RedirectResponse:
-    return _latest_redirect(conn, "week")
+def latest_week(db: Db) -> RedirectResponse:
+    with db.connect() as conn:
+        return _latest_redirect(conn, "week")
 
 
 @router.get("/papers/month")
-def latest_month(conn: Conn) -> RedirectResponse:
-    return _latest_redirect(conn, "month")
+def latest_month(db: Db) -> RedirectResponse:
+    with db.connect() as conn:
+        return _latest_redirect(conn, "month")
 
 
 @router.get("/papers/date/{day}", response_class=HTMLResponse)
 def day_page(
-    request: Request, day: str, conn: Conn, settings: Config, sort: Sort = "upvotes", p: PageNo = 0
+    request: Request, day: str, db: Db, settings: Config, sort: Sort = "upvotes", p: PageNo = 0
 ) -> Response:
-    period = parse_day(day)
-    return _feed_page(request, conn, settings, period, sort, p, is_latest=latest_day(conn) == period.start)
+    with db.connect() as conn:
+        period = parse_day(day)
+        return _feed_page(
+            request, conn, settings, period, sort, p, is_latest=latest_day(conn) == period.start
+        )
 
 
 @router.get("/papers/week/{week}", response_class=HTMLResponse)
 def week_page(
-    request: Request, week: str, conn: Conn, settings: Config, sort: Sort = "upvotes", p: PageNo = 0
+    request: Request, week: str, db: Db, settings: Config, sort: Sort = "upvotes", p: PageNo = 0
 ) -> Response:
-    return _feed_page(request, conn, settings, parse_week(week), sort, p)
+    with db.connect() as conn:
+        return _feed_page(request, conn, settings, parse_week(week), sort, p)
 
 
 @router.get("/papers/month/{month}", response_class=HTMLResponse)
 def month_page(
-    request: Request, month: str, conn: Conn, settings: Config, sort: Sort = "upvotes", p: PageNo = 0
+    request: Request, month: str, db: Db, settings: Config, sort: Sort = "upvotes", p: PageNo = 0
 ) -> Response:
-    return _feed_page(request, conn, settings, parse_month(month), sort, p)
+    with db.connect() as conn:
+        return _feed_page(request, conn, settings, parse_month(month), sort, p)
 
 
 @router.get("/papers/{arxiv_id:path}", response_class=HTMLResponse)
-def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
+def paper_page(request: Request, arxiv_id: str, db: Db) -> Response:
     """One paper; declared last so feed routes win. ``.md`` paths belong to the API router, included first."""
-    if arxiv_id.endswith(".md"):
-        raise NotFound(f"No Markdown export for {arxiv_id.removesuffix('.md')!r}.")
-    try:
-        canonical, _version = split_arxiv_id(arxiv_id)
-    except ValueError:
-        raise NotFound(f"{arxiv_id!r} is not an arXiv id (like 2509.21268 or hep-th/9901001).") from None
-    if canonical != arxiv_id:
-        return RedirectResponse(f"/papers/{canonical}", status_code=301)
-    view = get_paper(conn, canonical)
-    user = getattr(request.state, "user", None)
-    if view is None or (view.hidden and not (user and user.can_moderate)):  # hidden: moderators only
-        raise NotFound(f"There is no paper {canonical} here yet: it has not been featured or ingested.")
-    context = {"view": view, **paper_context(request, conn, view), **paper_claims(request, conn, view)}
-    return render(request, "paper.html", context)
+    with db.connect() as conn:
+        if arxiv_id.endswith(".md"):
+            raise NotFound(f"No Markdown export for {arxiv_id.removesuffix('.md')!r}.")
+        try:
+            canonical, _version = split_arxiv_id(arxiv_id)
+        except ValueError:
+            raise NotFound(f"{arxiv_id!r} is not an arXiv id (like 2509.21268 or hep-th/9901001).") from None
+        if canonical != arxiv_id:
+            return RedirectResponse(f"/papers/{canonical}", status_code=301)
+        view = get_paper(conn, canonical)
+        user = getattr(request.state, "user", None)
+        if view is None or (view.hidden and not (user and user.can_moderate)):  # hidden: moderators only
+            raise NotFound(f"There is no paper {canonical} here yet: it has not been featured or ingested.")
+        context = {"view": view, **paper_context(request, conn, view), **paper_claims(request, conn, view)}
+        return render(request, "paper.html", context)

@@ -8,10 +8,10 @@ from fastapi.responses import Response
 from paperboy.auth import service
 from paperboy.auth.secrets_util import digest, new_token
 from paperboy.errors import BadRequest, NotFound
+from paperboy.http.session import TOKEN_PREFIX, require_user
 from paperboy.store import sessions
-from paperboy.web.forms import field, read_form, see_other
+from paperboy.web.forms import Form, check_form, field, see_other
 from paperboy.web.render import render
-from paperboy.web.session import TOKEN_PREFIX, require_user
 
 router = APIRouter(include_in_schema=False)
 MAX_TOKENS = 20
@@ -30,9 +30,9 @@ def settings_page(request: Request) -> Response:
 
 
 @router.post("/settings/verify")
-async def resend_verification(request: Request) -> Response:
+def resend_verification(request: Request, form: Form) -> Response:
     user = require_user(request)
-    await read_form(request)
+    check_form(request, form)
     if user.email_verified_at is None and user.email:
         settings = request.app.state.settings
         service.send_verification(
@@ -42,9 +42,9 @@ async def resend_verification(request: Request) -> Response:
 
 
 @router.post("/settings/tokens")
-async def create_token(request: Request) -> Response:
+def create_token(request: Request, form: Form) -> Response:
     user = require_user(request)
-    form = await read_form(request)
+    check_form(request, form)
     name = field(form, "name", 100)
     if not name:
         raise BadRequest("Give the token a name, so you know later what uses it.")
@@ -67,9 +67,9 @@ async def create_token(request: Request) -> Response:
 
 
 @router.post("/settings/tokens/{token_id}/delete")
-async def delete_token(request: Request, token_id: int) -> Response:
+def delete_token(request: Request, form: Form, token_id: int) -> Response:
     user = require_user(request)
-    await read_form(request)
+    check_form(request, form)
     with request.app.state.engine.begin() as conn:
         if not sessions.delete_api_token(conn, user.id, token_id):
             raise NotFound("No such token.")

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from paperboy.config import Settings
 from paperboy.errors import PaperboyError
+from paperboy.http.session import csrf_token, require_verified
 from paperboy.submit import rules
 from paperboy.submit.parse import MAX_LENGTH
 from paperboy.submit.service import app_client, submit_paper
-from paperboy.web.forms import read_form, see_other
+from paperboy.web.forms import Form, check_form, see_other
 from paperboy.web.render import render
-from paperboy.web.session import csrf_token, require_verified
 
 router = APIRouter(include_in_schema=False)
 
@@ -76,16 +75,14 @@ def submit_form(request: Request) -> Response:
 
 
 @router.post("/submit")
-async def submit(request: Request) -> Response:
+def submit(request: Request, form: Form) -> Response:
     user = require_verified(request)
-    form = await read_form(request)
+    check_form(request, form)
     text = str(form.get("paper") or "")
     settings: Settings = request.app.state.settings
     client = app_client(request.app.state, settings)
     try:
-        arxiv_id = await anyio.to_thread.run_sync(
-            lambda: submit_paper(request.app.state.engine, settings, user, text, client=client)
-        )
+        arxiv_id = submit_paper(request.app.state.engine, settings, user, text, client=client)
     except PaperboyError as exc:
         links = None
         if isinstance(exc, rules.AlreadyFeatured):

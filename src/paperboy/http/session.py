@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from http.cookies import SimpleCookie
 
 import anyio
 from fastapi import Request, Response
 from sqlalchemy.engine import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperboy.auth.secrets_util import digest, new_token, same
 from paperboy.errors import Forbidden, NeedsLogin
@@ -31,9 +33,6 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 def _resolve(request: Request) -> None:
     engine: Engine = request.app.state.engine
-    request.state.user = None
-    request.state.auth = None
-    request.state.session_csrf = None
     bearer = request.headers.get("authorization", "")
     if bearer.lower().startswith("bearer "):
         token = bearer[7:].strip()
@@ -53,21 +52,48 @@ def _resolve(request: Request) -> None:
             request.state.session_csrf = found[1] if found else None
 
 
-async def session_middleware(request: Request, call_next):  # type: ignore[no-untyped-def]
-    await anyio.to_thread.run_sync(_resolve, request)
-    anonymous = request.cookies.get(CSRF_COOKIE)
-    request.state.anon_csrf = anonymous if anonymous and len(anonymous) >= 32 else secrets.token_urlsafe(32)
-    response: Response = await call_next(request)
-    if request.state.anon_csrf != anonymous:
-        response.set_cookie(
-            CSRF_COOKIE,
-            request.state.anon_csrf,
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-            path="/",
-        )
-    return response
+class SessionMiddleware:
+    """Who is asking, before any route runs; pure ASGI, and no thread for a reader without credentials.
+
+    A new anonymous visitor gets the CSRF cookie with the first answer that could hold a form, which is any
+    answer not marked public (public answers are cached and shared, so they carry no per-visitor token).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        request.state.user = None
+        request.state.auth = None
+        request.state.session_csrf = None
+        if request.headers.get("authorization") or request.cookies.get(SESSION_COOKIE):
+            await anyio.to_thread.run_sync(_resolve, request)
+        anonymous = request.cookies.get(CSRF_COOKIE)
+        fresh = not (anonymous and len(anonymous) >= 32)
+        request.state.anon_csrf = secrets.token_urlsafe(32) if fresh else anonymous
+        if not fresh:
+            await self.app(scope, receive, send)
+            return
+        cookie = SimpleCookie()
+        cookie[CSRF_COOKIE] = request.state.anon_csrf
+        cookie[CSRF_COOKIE].update({"httponly": True, "samesite": "lax", "path": "/"})
+        if scope.get("scheme") == "https":
+            cookie[CSRF_COOKIE]["secure"] = True
+        set_cookie = (b"set-cookie", cookie.output(header="").strip().encode("latin-1"))
+
+        async def with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                control = next((v for k, v in headers if k.lower() == b"cache-control"), b"")
+                if b"public" not in control:
+                    message["headers"] = headers + [set_cookie]
+            await send(message)
+
+        await self.app(scope, receive, with_cookie)
 
 
 def current_user(request: Request) -> Account | None:

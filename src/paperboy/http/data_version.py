@@ -1,0 +1,58 @@
+"""Each process's view of the data version, refreshed in the background so requests never query for it.
+
+Writes anywhere (this process, the CLI, the worker, another host) move the version in the database; a
+daemon thread reads it every ``PAPERBOY_DATA_VERSION_POLL_SECONDS``. So an anonymous reader sees another
+process's change within that period, and this process's own writes at once (the cache is dropped after
+every write request it answers).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from sqlalchemy.engine import Engine
+
+from paperboy.store.data_version import current
+
+log = logging.getLogger(__name__)
+
+
+class DataVersionWatch:
+    def __init__(self, engine: Engine, poll_seconds: float) -> None:
+        self.engine = engine
+        self.poll_seconds = poll_seconds
+        self.version: int | None = None
+        self.changed_at = time.time()  # wall clock, for Last-Modified
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and self.version is not None
+
+    def read_now(self) -> int:
+        with self.engine.connect() as conn:
+            version = current(conn)
+        if version != self.version:
+            self.version, self.changed_at = version, time.time()
+        return version
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="paperboy-data-version", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                self.read_now()
+            except Exception:  # noqa: BLE001 - a database blip must not stop the watch; caching pauses
+                log.warning("could not read the data version", exc_info=True)
+                self.version = None
+            if self._stop.wait(self.poll_seconds):
+                return

@@ -1,0 +1,190 @@
+"""The app factory and ASGI wiring: routes of the pages and the JSON API, the middleware stack, start-up.
+
+The middleware stack, outermost first, is the request's path through the process:
+
+1. ``SecurityMiddleware``: security headers on every answer, 413 for oversized bodies.
+2. ``HeadAsGet``: HEAD is answered as GET without the body, on every route.
+3. ``ResponseCache``: anonymous pages and API answers from memory while the data version holds (no thread,
+   no connection); everything else passes, ``no-store`` unless its handler chose.
+4. ``Admission``: at most ``PAPERBOY_WEB_THREADS`` requests at work, a bounded queue, then 503.
+5. ``GZipMiddleware`` and ``SessionMiddleware`` (who is asking), then the routes.
+
+Start-up (the lifespan) sizes the thread pool to the admission limit, starts the data-version watch and warms
+search up in the background; ``/readyz`` says when that is done.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from starlette.middleware.gzip import GZipMiddleware
+
+from paperboy import __version__
+from paperboy.config import DEFAULT_SECRET, Settings, get_settings
+from paperboy.http.admission import Admission
+from paperboy.http.cache import ResponseCache
+from paperboy.http.data_version import DataVersionWatch
+from paperboy.http.errors import install_error_handlers
+from paperboy.http.head import HeadAsGet
+from paperboy.http.security import SecurityMiddleware
+from paperboy.http.session import SessionMiddleware
+from paperboy.store.engine import engine_for
+from paperboy.store.migrate import ensure_current
+
+STATIC = Path(__file__).with_name("web") / "static"
+THREAD_HEADROOM = 4  # health checks, static files and start-up work, which skip the admission gate
+log = logging.getLogger(__name__)
+
+
+class WarmUp:
+    """Loads what a reader's first request would otherwise wait for, in a thread, while the site answers."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self.status = "loading"
+        self.done = threading.Event()
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="paperboy-warm-up", daemon=True).start()
+
+    def _run(self) -> None:
+        from paperboy.search.deps import service_for
+        from paperboy.web.render import ENV
+
+        try:
+            for name in ("feed.html", "paper.html", "search.html", "error.html"):
+                ENV.get_template(name)
+            service = service_for(self.app)
+            service.warm_up()
+            service.start()
+            self.status = "ok"
+        except Exception as exc:  # noqa: BLE001 - reported by /readyz; the site keeps answering
+            log.exception("warm-up failed")
+            self.status = f"failed: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
+        finally:
+            self.done.set()
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads + THREAD_HEADROOM
+    watch: DataVersionWatch = app.state.data_version
+    await anyio.to_thread.run_sync(watch.read_now)
+    watch.start()
+    app.state.warm_up = warm = WarmUp(app)
+    warm.start()
+    # Ready before serving on an ordinary corpus; a first build of a huge index goes on in the background.
+    if not await anyio.to_thread.run_sync(warm.done.wait, settings.startup_wait_seconds):
+        log.warning(
+            "still loading search after %.0f s; answering by keywords meanwhile",
+            settings.startup_wait_seconds,
+        )
+    try:
+        yield
+    finally:
+        watch.stop()
+        search = getattr(app.state, "search", None)
+        if search is not None:
+            search.close(timeout=1.0)
+
+
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, check_schema: bool = True
+) -> FastAPI:
+    """Build the app; refuses to start on an outdated schema unless PAPERBOY_AUTO_MIGRATE is set."""
+    settings = settings or get_settings()
+    if settings.is_production and settings.secret_key == DEFAULT_SECRET:
+        raise RuntimeError(
+            "PAPERBOY_SECRET_KEY is the development default: set a long random secret in production"
+        )
+    engine = engine or engine_for(settings.database_url, settings.pool_size)
+    if check_schema:
+        ensure_current(engine, settings.auto_migrate)
+    app = FastAPI(
+        title=settings.site_name,
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.data_version = DataVersionWatch(engine, settings.data_version_poll_seconds)
+    install_error_handlers(app)
+    _include_routes(app)
+    app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    # add_middleware wraps: the last added is the outermost (see the module docstring for the order).
+    app.add_middleware(SessionMiddleware)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(
+        Admission,
+        limit=settings.web_threads,
+        wait_seconds=settings.web_queue_seconds,
+        queue_limit=settings.web_queue_limit,
+    )
+    app.add_middleware(
+        ResponseCache,
+        watch=app.state.data_version,
+        entries=settings.cache_entries,
+        max_age=settings.cache_max_age_seconds,
+    )
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app
+
+
+def _include_routes(app: FastAPI) -> None:
+    from paperboy.api.community_routes import router as community_api_router
+    from paperboy.api.routes import router as api_router
+    from paperboy.api.search_routes import router as search_api_router
+    from paperboy.api.submit_routes import router as submit_api_router
+    from paperboy.http.health import router as health_router
+    from paperboy.web.auth_pages import router as auth_router
+    from paperboy.web.claims import router as claims_router
+    from paperboy.web.community import router as community_router
+    from paperboy.web.digest_pages import router as digest_router
+    from paperboy.web.discovery import router as discovery_router
+    from paperboy.web.feeds import router as feeds_router
+    from paperboy.web.foryou_pages import router as foryou_router
+    from paperboy.web.pages import router as pages_router
+    from paperboy.web.search_page import router as search_page_router
+    from paperboy.web.settings_page import router as settings_router
+    from paperboy.web.submit_page import router as submit_router
+
+    app.include_router(health_router)
+    app.include_router(search_api_router)  # first: /api/papers/search and /api/papers/{id}/similar
+    app.include_router(search_page_router)
+    app.include_router(community_api_router)  # before api_router: /api/papers/{id}/comments is not an id
+    app.include_router(api_router)
+    app.include_router(submit_api_router)
+    app.include_router(auth_router)
+    app.include_router(settings_router)
+    app.include_router(submit_router)
+    app.include_router(community_router)
+    app.include_router(feeds_router)  # before discovery: /authors/{name}/feed.rss is not an author
+    app.include_router(discovery_router)  # before pages: /papers/trending is not a paper id
+    app.include_router(claims_router)
+    app.include_router(digest_router)
+    app.include_router(foryou_router)
+    app.include_router(pages_router)
+
+
+class CachedStatic(StaticFiles):
+    """Static URLs carry a content hash (``?v=``), so browsers may keep them for a year."""
+
+    async def get_response(self, path: str, scope) -> Response:  # type: ignore[no-untyped-def]
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
