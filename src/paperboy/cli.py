@@ -111,6 +111,13 @@ def serve(
         workers=workers,
         proxy_headers=True,
         log_level="info",
+        # uvloop and httptools (uvicorn[standard]): measured in bench/RESULTS.md, "Load".
+        loop="auto",
+        http="auto",
+        # Connections beyond what admission lets wait are refused by the kernel, not held open forever.
+        backlog=2048,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=int(settings.shutdown_seconds),
     )
 
 

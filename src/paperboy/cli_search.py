@@ -27,11 +27,16 @@ def embed(
     watch: Annotated[
         bool, typer.Option(help="Keep running: embed new papers as they arrive (a dedicated embedder).")
     ] = False,
+    similar: Annotated[
+        bool,
+        typer.Option(help="Then store the similar papers of every embedded paper that has none yet."),
+    ] = True,
 ) -> None:
     """Compute embeddings for papers that have none (or whose text changed), with a progress bar.
 
     Resumable: each batch commits, and a new run skips papers already embedded. The model is
-    PAPERBOY_SEARCH_MODEL; running servers pick up new vectors by themselves.
+    PAPERBOY_SEARCH_MODEL; running servers pick up new vectors by themselves. Similar papers are then
+    stored for every embedded paper without them, so paper pages read them instead of computing them.
     """
     from paperboy.search import embed as models
     from paperboy.search.embedding_job import EmbedJob
@@ -50,6 +55,8 @@ def embed(
             f"{report.embedded:,} papers embedded with {embedder.name} ({report.checked:,} checked) "
             f"in {report.seconds:.1f} s"
         )
+        if similar:
+            _store_similar()
         if not watch:
             return
         time.sleep(settings.search_refresh_seconds * 5)
@@ -68,6 +75,20 @@ def _embed_once(job, limit: int | None):  # type: ignore[no-untyped-def]
             bar.update(task, completed=checked, total=total, rate=f"{embedded:,} new, {rate:.1f}/s")
 
         return job.run(limit=limit, progress=progress)
+
+
+def _store_similar() -> None:
+    from paperboy.search.similar_papers import refresh_pass
+
+    service = _service()
+    service.warm_up()
+    began, stored = time.perf_counter(), 0
+    while done := refresh_pass(service, 500):
+        stored += done
+        typer.echo(
+            f"similar papers stored for {stored:,} papers ({stored / (time.perf_counter() - began):.0f}/s)"
+        )
+    service.close()
 
 
 def reindex(

@@ -21,11 +21,13 @@ from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperInfoOut
 from paperboy.config import Settings
 from paperboy.discovery.trending import trending_in
 from paperboy.errors import BadRequest, NotFound
+from paperboy.http import cache
 from paperboy.http.deps import get_engine, get_settings
 from paperboy.models import split_arxiv_id
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
-from paperboy.store.feed import FeedItem, PaperView, count_feed, feed, get_paper, latest_day
+from paperboy.store.feed import FeedItem, PaperView, feed, first_feature, get_paper, latest_day
 
+SHARED = {"Cache-Control": cache.PUBLIC}  # the same for every anonymous reader: cached (http.cache)
 router = APIRouter(tags=["papers (Hugging Face compatible)"])
 
 MAX_PAGE = 100_000  # keeps p * limit far inside a 64-bit OFFSET on every backend
@@ -124,7 +126,7 @@ def daily_papers(
             items = feed(
                 conn, period.start, period.end, sort=sort, limit=limit, offset=p * limit, submitter=submitter
             )
-        return JSONResponse([serialize.daily_entry(item) for item in items])
+        return JSONResponse([serialize.daily_entry(item) for item in items], headers=SHARED)
 
 
 def _load(conn: Connection, raw_id: str) -> tuple[PaperView, FeedItem | None]:
@@ -136,16 +138,7 @@ def _load(conn: Connection, raw_id: str) -> tuple[PaperView, FeedItem | None]:
     view = get_paper(conn, arxiv_id)
     if view is None or view.hidden:  # hidden by a moderator: gone from the API as from the feeds
         raise NotFound(f"paper {arxiv_id} not found")
-    return view, _first_feature(conn, view)
-
-
-def _first_feature(conn: Connection, view: PaperView) -> FeedItem | None:
-    """Who featured the paper first, and when: read from that day's feed (a day holds a few dozen papers)."""
-    if not view.featured_on:
-        return None
-    day = view.featured_on[0]
-    items = feed(conn, day, day, limit=max(1, count_feed(conn, day, day)))
-    return next((item for item in items if item.view.paper.arxiv_id == view.paper.arxiv_id), None)
+    return view, first_feature(conn, view.paper_id)
 
 
 @router.get(
@@ -159,7 +152,7 @@ def _first_feature(conn: Connection, view: PaperView) -> FeedItem | None:
 def paper_info(db: Db, paper_id: PaperId) -> JSONResponse:
     with db.connect() as conn:
         view, item = _load(conn, paper_id)
-        return JSONResponse(serialize.paper_info(view, item))
+        return JSONResponse(serialize.paper_info(view, item), headers=SHARED)
 
 
 @router.get(
@@ -180,4 +173,6 @@ def paper_info(db: Db, paper_id: PaperId) -> JSONResponse:
 def paper_md(db: Db, paper_id: PaperId) -> PlainTextResponse:
     with db.connect() as conn:
         view, item = _load(conn, paper_id)
-        return PlainTextResponse(paper_markdown(view, item), media_type="text/markdown; charset=utf-8")
+        return PlainTextResponse(
+            paper_markdown(view, item), media_type="text/markdown; charset=utf-8", headers=SHARED
+        )

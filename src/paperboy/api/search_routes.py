@@ -17,12 +17,13 @@ from pydantic import BaseModel, Field
 from paperboy.api import serialize
 from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperOut
 from paperboy.errors import BadRequest, NotFound
+from paperboy.http.cache import PUBLIC
 from paperboy.models import split_arxiv_id
 from paperboy.search.deps import get_search
 from paperboy.search.searcher import make_filters, search
 from paperboy.search.service import SearchService
 from paperboy.search.similar_papers import similar_papers
-from paperboy.store.embeddings import paper_id_of
+from paperboy.store.feed import get_paper
 
 router = APIRouter(tags=["search"])
 Search = Annotated[SearchService, Depends(get_search)]
@@ -103,10 +104,11 @@ def similar(
     except ValueError:
         raise BadRequest(f"not an arXiv id: {paper_id!r}") from None
     with service.engine.connect() as conn:
-        pid = paper_id_of(conn, arxiv_id)
-    if pid is None:
+        view = get_paper(conn, arxiv_id)
+    if view is None or view.hidden:  # hidden by a moderator: gone from the API as from the feeds
         raise NotFound(f"paper {arxiv_id} not found")
-    hits = similar_papers(service, pid, k=limit)
+    hits = similar_papers(service, view.paper_id, k=limit)
     return JSONResponse(
-        [{"paper": serialize.paper(h.view), "reason": h.reason, "score": round(h.score, 4)} for h in hits]
+        [{"paper": serialize.paper(h.view), "reason": h.reason, "score": round(h.score, 4)} for h in hits],
+        headers={"Cache-Control": PUBLIC},
     )

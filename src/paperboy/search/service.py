@@ -110,12 +110,20 @@ class SearchService:
                         log.info("embedded %d papers in %.1f s", report.embedded, report.seconds)
                         self.refresh(force=True, wait=True)
                         continue
+                    if self._store_neighbours():
+                        continue
             except embed.ModelUnavailable as exc:
                 log.warning("background embedding off: %s", exc)
                 self._embedder_failed = str(exc)
             except Exception:  # noqa: BLE001 - a bad pass must not kill the thread; the next one retries
                 log.exception("search index refresh failed")
             self._stop.wait(self.settings.search_refresh_seconds)
+
+    def _store_neighbours(self) -> int:
+        """Similar-paper lists for papers embedded since the last pass (the writer's job, like embedding)."""
+        from paperboy.search.similar_papers import refresh_pass  # it builds on this module
+
+        return refresh_pass(self, self.settings.search_embed_batch, stop=self._stop)
 
     # -- freshness ---------------------------------------------------------------------------------------
 

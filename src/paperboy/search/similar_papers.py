@@ -1,14 +1,31 @@
-"""Similar papers for a paper page and ``GET /api/papers/{id}/similar``: neighbours, loaded, with reasons."""
+"""Similar papers for a paper page and ``GET /api/papers/{id}/similar``: stored lists, loaded, with reasons.
+
+Each paper's list (``STORED`` long, with reasons) is computed once and kept in ``paper_neighbours``: by the
+index writer's background pass after papers are embedded, or on the first view of a paper that has none
+yet. A view afterwards costs two indexed reads. A list is recomputed when the paper's search model changes
+(keyword-only before vectors exist, the embedding model after) or when a newly embedded paper lands among
+its nearest neighbours (``refresh_pass`` drops the lists it may belong in).
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
 
 from paperboy.rank.similar import Facts, reason
 from paperboy.search.neighbours import distinctive_terms, neighbours
 from paperboy.search.service import SearchService
 from paperboy.store import embeddings as store
+from paperboy.store import neighbours as neighbour_store
 from paperboy.store.feed import PaperView
+from paperboy.store.neighbours import StoredNeighbour
+
+log = logging.getLogger(__name__)
+STORED = 50  # the API's largest ``limit``
+NEW_PAPER_REACH = 10  # a new paper may enter the lists of this many of its nearest neighbours
 
 
 @dataclass(slots=True)
@@ -39,8 +56,13 @@ def _rare_first(service: SearchService, terms: list[str], common: float = 0.1) -
     return sorted(kept, key=lambda t: freq[t])
 
 
-def similar_papers(service: SearchService, paper_id: int, k: int = 8) -> list[SimilarHit]:
-    """Up to ``k`` papers most like ``paper_id`` (hidden papers left out), each with a one-line reason."""
+def list_model(service: SearchService) -> str:
+    """What a list computed now is based on: the embedding model once vectors are loaded, else keywords."""
+    return service.model if service.semantic_ready and service.model else "keyword"
+
+
+def compute(service: SearchService, paper_id: int, k: int = STORED) -> list[StoredNeighbour]:
+    """Up to ``k`` papers most like ``paper_id``, best first, each with a one-line reason."""
     service.refresh()
     with service.engine.connect() as conn:
         rows = store.index_rows(conn, [paper_id])
@@ -49,22 +71,69 @@ def similar_papers(service: SearchService, paper_id: int, k: int = 8) -> list[Si
     row = rows[0]
     vector = service.paper_vector(paper_id) if service.vectors is not None else None
     found = neighbours(
-        service.keyword, service.vectors, row.title, row.abstract, vector, exclude=paper_id, k=k + 4
+        service.keyword, service.vectors, row.title, row.abstract, vector, exclude=paper_id, k=k
     )
     with service.engine.connect() as conn:
-        views = store.views_by_ids(conn, [pid for pid, *_ in found])
-        facts_rows = {r.id: r for r in store.index_rows(conn, list(views))}
+        facts_rows = {r.id: r for r in store.index_rows(conn, [pid for pid, *_ in found])}
     distinctive = _rare_first(service, distinctive_terms(service.keyword, row.title, row.abstract))
     mine = Facts(row.authors, row.categories, row.org_name)
-    hits: list[SimilarHit] = []
+    result: list[StoredNeighbour] = []
     for pid, score, _kw, cosine in found:
-        view, other = views.get(pid), facts_rows.get(pid)
-        if view is None or other is None:
+        other = facts_rows.get(pid)
+        if other is None:
             continue
         theirs = Facts(
             other.authors, other.categories, other.org_name, _words(service, other.title, other.abstract)
         )
-        hits.append(SimilarHit(view, score, reason(mine, theirs, distinctive, cosine), cosine))
-        if len(hits) == k:
+        result.append(StoredNeighbour(pid, score, cosine, reason(mine, theirs, distinctive, cosine)))
+    return result
+
+
+def stored_or_computed(service: SearchService, paper_id: int) -> list[StoredNeighbour]:
+    """The stored list; a paper without one gets it computed and stored now (once)."""
+    model = list_model(service)
+    with service.engine.connect() as conn:
+        found = neighbour_store.load(conn, paper_id, model)
+    if found is not None:
+        return found
+    found = compute(service, paper_id)
+    try:
+        with service.engine.begin() as conn:
+            neighbour_store.save(conn, paper_id, model, found)
+    except IntegrityError:
+        pass  # another request stored the same list a moment earlier
+    return found
+
+
+def similar_papers(service: SearchService, paper_id: int, k: int = 8) -> list[SimilarHit]:
+    """Up to ``k`` papers most like ``paper_id`` (hidden papers left out), each with its reason."""
+    found = stored_or_computed(service, paper_id)
+    with service.engine.connect() as conn:
+        views = store.views_by_ids(conn, [n.neighbour_id for n in found])
+    hits = [
+        SimilarHit(views[n.neighbour_id], n.score, n.reason, n.cosine)
+        for n in found
+        if n.neighbour_id in views
+    ]
+    return hits[:k]
+
+
+def refresh_pass(service: SearchService, limit: int, stop: threading.Event | None = None) -> int:
+    """Compute the lists of up to ``limit`` embedded papers that have none for the current model; a paper
+    embedded after a neighbour's list was computed drops that list, so it is computed again with it."""
+    model = list_model(service)
+    if model == "keyword":
+        return 0
+    with service.engine.connect() as conn:
+        pending = neighbour_store.missing(conn, model, limit)
+    for paper_id in pending:
+        if stop is not None and stop.is_set():
             break
-    return hits
+        found = compute(service, paper_id)
+        with service.engine.begin() as conn:
+            neighbour_store.save(conn, paper_id, model, found)
+            reach = [n.neighbour_id for n in found[:NEW_PAPER_REACH]]
+            neighbour_store.forget_older_than_embedding(conn, reach, paper_id, model)
+    if pending:
+        log.info("stored similar papers for %d papers", len(pending))
+    return len(pending)

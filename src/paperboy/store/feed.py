@@ -157,7 +157,30 @@ def feed(
         .group_by(daily_entries.c.paper_id)
         .subquery()
     )
-    query = sa.select(
+    entries = first_day.join(
+        daily_entries,
+        sa.and_(daily_entries.c.paper_id == first_day.c.paper_id, daily_entries.c.day == first_day.c.day),
+    )
+    query = _entry_select(entries).where(VISIBLE)
+    if submitter:
+        query = query.where(users.c.username == submitter)
+    if sort == "publishedAt":
+        query = query.order_by(daily_entries.c.submitted_at.desc(), TOTAL_UPVOTES.desc(), papers.c.id)
+    else:
+        query = query.order_by(TOTAL_UPVOTES.desc(), daily_entries.c.submitted_at.desc(), papers.c.id)
+    return [_item(row) for row in conn.execute(query.limit(limit).offset(offset))]
+
+
+def first_feature(conn: Connection, paper_id: int) -> FeedItem | None:
+    """The paper's first daily entry (who featured it, when): one indexed row, not a day's whole feed."""
+    query = _entry_select(daily_entries).where(daily_entries.c.paper_id == paper_id)
+    row = conn.execute(query.order_by(daily_entries.c.day).limit(1)).first()
+    return _item(row) if row is not None else None
+
+
+def _entry_select(entries):  # type: ignore[no-untyped-def]
+    """Papers with the daily entry each is shown under, its organization and its submitter."""
+    return sa.select(
         *_paper_columns(),
         daily_entries.c.day.label("entry_day"),
         daily_entries.c.source.label("entry_source"),
@@ -166,36 +189,22 @@ def feed(
         users.c.fullname.label("user_fullname"),
         users.c.avatar_url.label("user_avatar"),
     ).select_from(
-        first_day.join(
-            daily_entries,
-            sa.and_(daily_entries.c.paper_id == first_day.c.paper_id, daily_entries.c.day == first_day.c.day),
-        )
-        .join(papers, papers.c.id == daily_entries.c.paper_id)
+        entries.join(papers, papers.c.id == daily_entries.c.paper_id)
         .outerjoin(organizations, papers.c.organization_id == organizations.c.id)
         .outerjoin(users, users.c.id == daily_entries.c.submitter_id)
     )
-    query = query.where(VISIBLE)
-    if submitter:
-        query = query.where(users.c.username == submitter)
-    if sort == "publishedAt":
-        query = query.order_by(daily_entries.c.submitted_at.desc(), TOTAL_UPVOTES.desc(), papers.c.id)
-    else:
-        query = query.order_by(TOTAL_UPVOTES.desc(), daily_entries.c.submitted_at.desc(), papers.c.id)
-    rows = conn.execute(query.limit(limit).offset(offset))
-    items = []
-    for row in rows:
-        m = row._mapping
-        who = Submitter(m["username"], m["user_fullname"], m["user_avatar"]) if m["username"] else None
-        items.append(
-            FeedItem(
-                view=_view(row),
-                day=m["entry_day"],
-                source=m["entry_source"],
-                submitter=who,
-                submitted_at=as_utc(m["entry_submitted_at"]),
-            )
-        )
-    return items
+
+
+def _item(row: sa.Row) -> FeedItem:
+    m = row._mapping
+    who = Submitter(m["username"], m["user_fullname"], m["user_avatar"]) if m["username"] else None
+    return FeedItem(
+        view=_view(row),
+        day=m["entry_day"],
+        source=m["entry_source"],
+        submitter=who,
+        submitted_at=as_utc(m["entry_submitted_at"]),
+    )
 
 
 def count_feed(conn: Connection, start: date, end: date) -> int:

@@ -64,7 +64,7 @@ def trending_page(request: Request, db: Db, settings: Config, p: PageNo = 0) -> 
             "voted": voted_for(request, conn, [item.view for item in items]),
             **_pager(p, pages, size),
         }
-        return render(request, "trending.html", context)
+        return render(request, "trending.html", context, public=True)
 
 
 @router.get("/organizations/{name}", response_class=HTMLResponse)
@@ -86,7 +86,7 @@ def organization_page(request: Request, name: str, db: Db, settings: Config, p: 
             "voted": voted_for(request, conn, views),
             **_pager(p, pages, size),
         }
-        return render(request, "organization.html", context)
+        return render(request, "organization.html", context, public=True)
 
 
 @router.get("/authors/{name:path}", response_class=HTMLResponse)
@@ -108,4 +108,4 @@ def author_page(request: Request, name: str, db: Db, settings: Config, p: PageNo
             "voted": voted_for(request, conn, views),
             **_pager(p, pages, size),
         }
-        return render(request, "author.html", context)
+        return render(request, "author.html", context, public=True)

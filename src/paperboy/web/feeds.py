@@ -17,6 +17,7 @@ from paperboy.config import Settings
 from paperboy.discovery.feeds import MEDIA_TYPES, FeedItemOut, FeedMeta, build_feed
 from paperboy.discovery.trending import featured_at, trending_in, trending_window
 from paperboy.errors import NotFound
+from paperboy.http import cache
 from paperboy.http.deps import get_engine, get_settings
 from paperboy.periods import period_containing
 from paperboy.store import authors as store
@@ -56,7 +57,7 @@ def _respond(
     return Response(
         body,
         media_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8",
-        headers={"Cache-Control": "public, max-age=300"},
+        headers={"Cache-Control": cache.PUBLIC},
     )
 
 

@@ -142,7 +142,7 @@ def _feed_page(
         "is_latest": is_latest,
         "voted": voted_for(request, conn, [item.view for item in items]),
     }
-    return render(request, "feed.html", context)
+    return render(request, "feed.html", context, public=True)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -222,4 +222,4 @@ def paper_page(request: Request, arxiv_id: str, db: Db) -> Response:
         if view is None or (view.hidden and not (user and user.can_moderate)):  # hidden: moderators only
             raise NotFound(f"There is no paper {canonical} here yet: it has not been featured or ingested.")
         context = {"view": view, **paper_context(request, conn, view), **paper_claims(request, conn, view)}
-        return render(request, "paper.html", context)
+        return render(request, "paper.html", context, public=True)

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from paperboy.config import Settings
+from paperboy.http.cache import public as shared
 from paperboy.models import Author
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -158,9 +159,17 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    """Render a page with what every page needs (site name, canonical base, current path)."""
+def render(
+    request: Request, template: str, context: dict[str, Any], status: int = 200, public: bool = False
+) -> HTMLResponse:
+    """Render a page with what every page needs (site name, canonical base, current path).
+
+    ``public`` pages look the same to every anonymous reader, so they are cached and shared
+    (``http.cache``): they carry no per-visitor CSRF token, and hold no form an anonymous reader could send.
+    """
     settings = _settings(request)
+    user = getattr(request.state, "user", None)
+    token = getattr(request.state, "session_csrf", None) or getattr(request.state, "anon_csrf", "")
     page = {
         "request": request,
         "site_name": settings.site_name,
@@ -169,12 +178,13 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "nav": None,
         "tabs": None,
         "noindex": status >= 400,
-        "user": getattr(request.state, "user", None),
-        "csrf_token": getattr(request.state, "session_csrf", None) or getattr(request.state, "anon_csrf", ""),
+        "user": user,
+        "csrf_token": "" if public and user is None else token,
         **context,
     }
     html = ENV.get_template(template).render(page)
-    return HTMLResponse(html, status_code=status)
+    response = HTMLResponse(html, status_code=status)
+    return shared(response) if public and status == 200 else response
 
 
 def _phrase(status: int) -> str:

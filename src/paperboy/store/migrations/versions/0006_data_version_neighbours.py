@@ -5,14 +5,15 @@ Revises: 0005
 Create Date: 2026-11-30 21:00:00
 
 ``data_version`` holds one row whose number goes up with every committed change a reader could see (papers,
-feed entries, votes, comments, authorship claims, stored neighbours). Triggers move it, so every writer is
+feed entries, votes, comments, authorship claims). Triggers move it, so every writer is
 covered: the web process, the CLI, the worker and other hosts alike. On PostgreSQL the trigger is deferred to
 commit time and moves the number once per transaction, so the row is locked only for the instant of the
 commit and a reader never sees the new number before the data it stands for. SQLite has one writer at a time
 and no deferred triggers: a plain row trigger does the same there.
 
 ``paper_neighbours`` keeps each paper's similar papers with their reasons, computed when the paper is embedded
-(or when its neighbourhood changes), so a paper page reads them instead of searching on every view.
+(or when its neighbourhood changes), so a paper page reads them instead of searching on every view. Storing
+them does not move the data version: a page cached before showed the same list, computed then.
 """
 
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-WATCHED = ("papers", "daily_entries", "votes", "comments", "authorship_claims", "paper_neighbours")
+WATCHED = ("papers", "daily_entries", "votes", "comments", "authorship_claims")
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION paperboy_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
