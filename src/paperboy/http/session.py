@@ -36,9 +36,12 @@ def _resolve(request: Request) -> None:
     bearer = request.headers.get("authorization", "")
     if bearer.lower().startswith("bearer "):
         token = bearer[7:].strip()
-        with engine.begin() as conn:
-            user_id = session_store.api_token_user(conn, digest(token))
-            user = accounts.by_id(conn, user_id) if user_id else None
+        with engine.connect() as conn:
+            found = session_store.api_token_user(conn, digest(token))
+            user = accounts.by_id(conn, found[1]) if found else None
+        if found is not None:
+            with engine.begin() as conn:
+                session_store.touch_api_token(conn, found[0])
         if user is not None and not user.disabled:
             request.state.user, request.state.auth = user, "token"
         return

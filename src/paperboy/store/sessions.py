@@ -51,18 +51,30 @@ def create_api_token(conn: Connection, user_id: int, name: str, token_hash: str)
     ).scalar_one()
 
 
-def api_token_user(conn: Connection, token_hash: str) -> int | None:
+def api_token_user(conn: Connection, token_hash: str) -> tuple[int, int] | None:
+    """(token id, user id) of a token: a read only, so concurrent requests with one token never contend."""
     row = conn.execute(
         sa.select(api_tokens.c.id, api_tokens.c.user_id).where(api_tokens.c.token_hash == token_hash)
     ).first()
-    if row is None:
-        return None
+    return (row.id, row.user_id) if row is not None else None
+
+
+TOKEN_TOUCH_SECONDS = 60
+
+
+def touch_api_token(conn: Connection, token_id: int) -> None:
+    """Record use at most once a minute, in one statement of its own transaction: a script firing many
+    requests writes once, and on SQLite the statement takes the write lock directly (waiting its turn)
+    instead of upgrading a read transaction, which fails at once when another writer holds it."""
+    stale = to_storage(datetime.now(UTC) - timedelta(seconds=TOKEN_TOUCH_SECONDS))
     conn.execute(
         sa.update(api_tokens)
-        .where(api_tokens.c.id == row.id)
-        .values(last_used_at=sa.func.current_timestamp())
+        .where(
+            api_tokens.c.id == token_id,
+            sa.or_(api_tokens.c.last_used_at.is_(None), api_tokens.c.last_used_at < stale),
+        )
+        .values(last_used_at=to_storage(datetime.now(UTC)))
     )
-    return row.user_id
 
 
 def list_api_tokens(conn: Connection, user_id: int) -> list[dict]:
