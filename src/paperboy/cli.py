@@ -104,20 +104,14 @@ def serve(
         from paperboy.worker import start_in_background
 
         start_in_background(_engine(), settings)
+    from paperboy.server import uvicorn_options
+
     uvicorn.run(
         "paperboy.asgi:app",
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        proxy_headers=True,
-        log_level="info",
-        # uvloop and httptools (uvicorn[standard]): measured in bench/RESULTS.md, "Load".
-        loop="auto",
-        http="auto",
-        # Connections beyond what admission lets wait are refused by the kernel, not held open forever.
-        backlog=2048,
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=int(settings.shutdown_seconds),
+        **uvicorn_options(settings),
     )
 
 

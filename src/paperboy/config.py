@@ -174,6 +174,7 @@ class Settings(BaseSettings):
         gt=0,
         description="How often a process reads the data version that other processes' writes move on.",
     )
+    access_log: bool = Field(True, description="Log one line per request (uvicorn's access log).")
     startup_wait_seconds: float = Field(
         60.0,
         ge=0,

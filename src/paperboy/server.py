@@ -98,6 +98,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             search.close(timeout=1.0)
 
 
+def uvicorn_options(settings: Settings) -> dict[str, object]:
+    """How ``paperboy serve`` runs uvicorn; bench/load.py runs its bare reference app with the same."""
+    return {
+        "proxy_headers": True,
+        "log_level": "info",
+        "access_log": settings.access_log,
+        "loop": "auto",  # uvloop when installed (uvicorn[standard])
+        "http": "auto",  # httptools when installed
+        "backlog": 2048,
+        "timeout_keep_alive": 5,
+        "timeout_graceful_shutdown": int(settings.shutdown_seconds),
+    }
+
+
 def create_app(
     settings: Settings | None = None, engine: Engine | None = None, check_schema: bool = True
 ) -> FastAPI:
