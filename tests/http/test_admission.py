@@ -89,3 +89,39 @@ async def test_a_queued_request_gets_in_when_a_slot_frees() -> None:
                 await anyio.sleep(0.01)
             app.release.set()
         assert results == [200, 200, 200]
+
+
+class Slow:
+    """Each request takes ``seconds``: a server whose every answer costs the same."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await anyio.sleep(self.seconds)
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+async def test_a_request_that_could_not_be_served_in_time_is_refused_at_once() -> None:
+    gate = Admission(Slow(0.2), limit=1, wait_seconds=0.5, queue_limit=100)
+    transport = httpx.ASGITransport(app=gate)
+    async with httpx.AsyncClient(transport=transport, base_url="http://paperboy") as client:
+        for _ in range(30):  # learn what a request costs
+            assert (await client.get("/")).status_code == 200
+        results: list[tuple[int, float]] = []
+
+        async def get() -> None:
+            began = time.monotonic()
+            status = (await client.get("/")).status_code
+            results.append((status, time.monotonic() - began))
+
+        async with anyio.create_task_group() as tasks:
+            for _ in range(8):
+                tasks.start_soon(get)
+                await anyio.sleep(0.01)
+    served = [s for s, _ in results if s == 200]
+    refused = [t for s, t in results if s == 503]
+    assert 2 <= len(served) <= 4  # what fits in half a second at 0.2 s each, one at a time
+    assert len([t for t in refused if t < 0.1]) >= 3  # most of the rest are told at once, not after waiting
+    assert all(t < 0.6 for _s, t in results if _s == 503)  # and none waits past the bound

@@ -83,7 +83,9 @@ def search_papers(
     filters = make_filters(date_from, date_to, category, org)
     if not (q and q.strip()) and not filters.any:
         return JSONResponse([])
-    page = search(service, q or "", mode=mode, sort=sort, filters=filters, offset=p * limit, limit=limit)
+    page = search(
+        service, q or "", mode=mode, sort=sort, filters=filters, offset=p * limit, limit=limit, snippets=False
+    )
     return JSONResponse([serialize.search_entry(hit.view) for hit in page.hits])
 
 

@@ -4,20 +4,25 @@ This is the web process's concurrency model in one place. At most ``limit`` requ
 application at once, and the thread pool has a thread for each of them (``app.py`` sizes both from
 ``PAPERBOY_WEB_THREADS``, and the database pool from them), so an admitted request never waits for a thread
 and never waits for a connection: there is nothing left to deadlock on. Requests beyond the limit wait their
-turn in arrival order for at most ``wait_seconds``; a request that would wait longer, or arrives when
-``queue_limit`` are already waiting, is answered ``503`` with ``Retry-After`` at once, so an overloaded
-server says so in milliseconds instead of letting every reader time out.
+turn in arrival order for at most ``wait_seconds``. A request that would wait longer is answered ``503``
+with ``Retry-After`` at once: "longer" is estimated from the queue ahead of it and how long requests have
+recently held a slot, and a request still waiting after ``wait_seconds`` gives up too. Past ``queue_limit``
+waiting requests the answer is also immediate. So an overloaded server says so in milliseconds instead of
+letting every reader time out.
 
 Health checks and static files skip the gate: a load balancer must see the process alive while it is busy.
 """
 
 from __future__ import annotations
 
+import time
+
 import anyio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from paperboy.http.responses import send_plain
 
+SMOOTHING = 0.05  # weight of the newest request in the moving average (about the last 20 count)
 EXEMPT_PREFIXES = ("/healthz", "/readyz", "/static/", "/metrics")
 
 
@@ -34,6 +39,7 @@ class Admission:
         self.active = 0
         self.waiting = 0
         self.shed = 0
+        self.service_seconds = 0.0  # moving average of the time a request holds a slot
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(EXEMPT_PREFIXES):
@@ -52,18 +58,24 @@ class Admission:
             )
             return
         self.active += 1
+        began = time.monotonic()
         try:
             await self.app(scope, receive, send)
         finally:
             self.active -= 1
             self._slots.release()
+            self.service_seconds += SMOOTHING * (time.monotonic() - began - self.service_seconds)
+
+    def expected_wait(self) -> float:
+        """Seconds a request arriving now would wait: the queue ahead of it, served ``limit`` at a time."""
+        return (self.waiting + 1) * self.service_seconds / self.limit
 
     async def _enter(self, slots: anyio.Semaphore) -> bool:
         """Take a slot, waiting at most ``wait_seconds``; False means the request is to be shed."""
         if slots.value > 0 and self.waiting == 0:
             await slots.acquire()
             return True
-        if self.waiting >= self.queue_limit:
+        if self.waiting >= self.queue_limit or self.expected_wait() > self.wait_seconds:
             return False
         self.waiting += 1
         try:

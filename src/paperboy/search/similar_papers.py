@@ -49,7 +49,7 @@ def _words(service: SearchService, title: str, abstract: str) -> dict[str, str]:
 
 def _rare_first(service: SearchService, terms: list[str], common: float = 0.1) -> list[str]:
     """Terms worth quoting in a reason: rarest first, none that a tenth of all papers share ("model")."""
-    searcher = service.keyword.index.searcher()
+    searcher = service.keyword.searcher()
     total = max(1, searcher.num_docs)
     freq = {term: searcher.doc_freq("text", term) for term in terms}
     kept = [t for t in terms if freq[t] <= common * total or total < 50]
