@@ -39,6 +39,7 @@ from paperboy.http.security import SecurityMiddleware
 from paperboy.http.session import SessionMiddleware
 from paperboy.store.engine import engine_for
 from paperboy.store.migrate import ensure_current
+from paperboy.web.render import render_error
 
 STATIC = Path(__file__).with_name("web") / "static"
 THREAD_HEADROOM = 4  # health checks, static files and start-up work, which skip the admission gate
@@ -57,7 +58,7 @@ class WarmUp:
         threading.Thread(target=self._run, name="paperboy-warm-up", daemon=True).start()
 
     def _run(self) -> None:
-        from paperboy.search.deps import service_for
+        from paperboy.http.deps import service_for
         from paperboy.web.render import ENV
 
         try:
@@ -135,7 +136,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.data_version = DataVersionWatch(engine, settings.data_version_poll_seconds)
-    install_error_handlers(app)
+    install_error_handlers(app, render_error)
     _include_routes(app)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     # add_middleware wraps: the last added is the outermost (see the module docstring for the order).

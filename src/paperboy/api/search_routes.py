@@ -18,8 +18,8 @@ from paperboy.api import serialize
 from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperOut
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http.cache import PUBLIC
+from paperboy.http.deps import get_search
 from paperboy.models import split_arxiv_id
-from paperboy.search.deps import get_search
 from paperboy.search.searcher import make_filters, search
 from paperboy.search.service import SearchService
 from paperboy.search.similar_papers import similar_papers

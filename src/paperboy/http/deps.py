@@ -8,10 +8,15 @@ thread (``with db.connect() as conn``), for as long as their queries and renderi
 
 from __future__ import annotations
 
-from fastapi import Request
+import threading
+
+from fastapi import FastAPI, Request
 from sqlalchemy.engine import Engine
 
 from paperboy.config import Settings
+from paperboy.search.service import SearchService
+
+_CREATE = threading.Lock()
 
 
 def get_settings(request: Request) -> Settings:
@@ -20,3 +25,19 @@ def get_settings(request: Request) -> Settings:
 
 def get_engine(request: Request) -> Engine:
     return request.app.state.engine
+
+
+def service_for(app: FastAPI) -> SearchService:
+    """The app's one search service: made at start-up by the server, on first use without a lifespan."""
+    service = getattr(app.state, "search", None)
+    if service is None:
+        with _CREATE:
+            service = getattr(app.state, "search", None)
+            if service is None:
+                service = SearchService(app.state.engine, app.state.settings)
+                app.state.search = service
+    return service
+
+
+def get_search(request: Request) -> SearchService:
+    return service_for(request.app)

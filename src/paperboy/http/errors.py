@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
@@ -18,8 +19,8 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path.endswith(".md") or accepts_json
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    from paperboy.web.render import render_error
+def install_error_handlers(app: FastAPI, render_error: Callable[[Request, int, str], Response]) -> None:
+    """``render_error`` draws the HTML error page (the pages' look belongs to ``web``, above this package)."""
 
     @app.exception_handler(PaperboyError)
     async def paperboy_error(request: Request, exc: PaperboyError) -> Response:

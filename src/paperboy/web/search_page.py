@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from paperboy.errors import BadRequest
-from paperboy.search.deps import service_for
+from paperboy.http.deps import service_for
 from paperboy.search.searcher import MAX_RESULTS, make_filters, search
 from paperboy.search.similar_papers import SimilarHit, similar_papers
 from paperboy.store.embeddings import paper_id_of
