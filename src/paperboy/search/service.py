@@ -165,7 +165,10 @@ class SearchService:
             )
         else:
             catch_up(self.engine, self.vectors, self.model)
-        if self.lock.held and time.monotonic() - self._last_snapshot > SNAPSHOT_EVERY:
+        # Early as well when nothing published holds this index yet (the other workers are each building
+        # their own copy until there is one to map) or its delta has grown (``VectorIndex.snapshot_due``).
+        due = time.monotonic() - self._last_snapshot > SNAPSHOT_EVERY or self.vectors.snapshot_due
+        if self.lock.held and due:
             self.vectors.save(self._snapshot_path(), self.model)
             self._last_snapshot = time.monotonic()
 

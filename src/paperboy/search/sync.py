@@ -7,8 +7,10 @@
   read, because a PostgreSQL transaction stamps ``modified_at`` when it starts, not when it commits.
 - **Writer election**: an exclusive ``flock`` on ``writer.lock``. The holder writes; every other process
   reloads the committed index. When the writer dies its lock dies with it and another process takes over.
-- **Vector index** (one per process, in memory): catches up on ``paper_embeddings`` rows above its
-  watermark. The writer saves snapshots so a restart does not re-read every vector from the database.
+- **Vector index** (one per process; its bulk shared through the page cache): the writer publishes
+  snapshots, every process memory-maps the newest (``vectors.py``) and catches up on ``paper_embeddings``
+  rows above its watermark into a small private delta. When the writer publishes a new generation, readers
+  switch to it and re-read only the rows above its watermark.
 """
 
 from __future__ import annotations
@@ -147,12 +149,19 @@ class KeywordSync:
 
 
 def load_vectors(engine: Engine, model: str, dim: int, snapshot: Path | None, **options: int) -> VectorIndex:
-    """A vector index for ``model``: the saved snapshot if there is a good one, then caught up from the DB."""
+    """A vector index for ``model``: the saved snapshot if there is a good one, then caught up from the DB.
+
+    Without one (first start, damaged file) the index is built in this process's memory from the database,
+    as before snapshots were shared, and follows ``snapshot`` so it switches to the writer's first one.
+    """
     index = VectorIndex.load(snapshot, model, dim, **options) if snapshot else None
     if index is None:
         index = VectorIndex(dim, **options)
         pids, vectors, watermark = _read_all(engine, model, dim)
         index.build(pids, vectors, watermark)
+        del pids, vectors
+        if snapshot:
+            index.follow(snapshot, model)
     catch_up(engine, index, model)
     return index
 
@@ -171,11 +180,26 @@ def _read_all(engine: Engine, model: str, dim: int) -> tuple[np.ndarray, np.ndar
         watermark = rows[-1][0]
     if not pid_parts:
         return np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32), 0
-    return np.concatenate(pid_parts), np.vstack(vec_parts).astype(np.float32), watermark
+    return np.concatenate(pid_parts), np.vstack(vec_parts).astype(np.float32, copy=False), watermark
 
 
 def catch_up(engine: Engine, index: VectorIndex, model: str, batch: int = 20_000) -> int:
-    """Apply embedding rows above the index's watermark; returns how many."""
+    """Apply embedding rows above the index's watermark; returns how many rows were read.
+
+    First, if the writer has published a snapshot generation newer than the index's base, switch to it:
+    it is caught up on its own (the rows above its watermark, usually a few minutes' worth) and then
+    replaces the old base and delta in one step, so the delta rows it covers are dropped and searches
+    never see a half-switched index.
+    """
+    applied = 0
+    fresh = index.newer_snapshot()
+    if fresh is not None:
+        applied += _apply_rows(engine, fresh, model, batch)
+        index.switch_to(fresh)
+    return applied + _apply_rows(engine, index, model, batch)
+
+
+def _apply_rows(engine: Engine, index: VectorIndex, model: str, batch: int) -> int:
     applied = 0
     while True:
         with engine.connect() as conn:
