@@ -71,9 +71,10 @@ USER_PREFIX = "loadbench"
 USER_PASSWORD = "load-bench-password-1234"
 
 SCENARIOS = (
-    "home", "day", "week", "month", "paper", "api-paper", "api-daily", "search-api", "search-page",
-    "signed-in", "mix",
+    "home", "day", "week", "month", "paper", "paper-popular", "api-paper", "api-paper-popular", "api-daily",
+    "search-api", "search-page", "signed-in", "mix", "mix-popular",
 )  # fmt: skip
+ZIPF_S = 1.0  # popularity of papers when a feed is linked: rank r is viewed in proportion to 1 / r^s
 BACKENDS = {"sqlite": ("sqlite", 1), "pg": ("pg", 1), "pg2": ("pg", 2)}
 MIX_WEIGHTS = {  # the "page mix": roughly what a public site's anonymous traffic looks like, plus signed-in
     "home": 10, "day": 14, "week": 5, "month": 3, "paper": 25, "api-paper": 9, "api-daily": 6,
@@ -423,7 +424,9 @@ def signed_in_lines(ids: list[str], users: int, rng: random.Random, count: int) 
 
 
 def scenario_lines(corpus: Corpus, users: int, queries: int, ids: int, seed: int) -> dict[str, list[Line]]:
-    """One shuffled request list per scenario, each over many distinct targets."""
+    """One shuffled request list per scenario, each over many distinct targets. ``paper`` and ``api-paper``
+    spread views evenly over every id (the worst case for a cache); the ``-popular`` variants draw them by a
+    Zipf law, the way readers arrive when a feed is linked: a few papers most, a long tail some."""
     rng = random.Random(seed)
     sample_ids = rng.sample(corpus.arxiv_ids, min(ids, len(corpus.arxiv_ids)))
     weeks = sorted({f"{d.isocalendar().year}-W{d.isocalendar().week:02d}" for d in corpus.days})
@@ -441,9 +444,15 @@ def scenario_lines(corpus: Corpus, users: int, queries: int, ids: int, seed: int
         "search-page": [get(f"/search?q={t}") for t in terms],
         "signed-in": signed_in_lines(sample_ids, users, rng, 2000),
     }
+    popular = rng.choices(sample_ids, weights=[1 / (r + 1) ** ZIPF_S for r in range(len(sample_ids))], k=6000)
+    lists["paper-popular"] = [get(f"/papers/{i}") for i in popular]
+    lists["api-paper-popular"] = [get(f"/api/papers/{i}") for i in popular]
     for lines in lists.values():
         rng.shuffle(lines)
     lists["mix"] = mix_lines(lists, rng, 4000)
+    lists["mix-popular"] = mix_lines(
+        {**lists, "paper": lists["paper-popular"], "api-paper": lists["api-paper-popular"]}, rng, 4000
+    )
     return lists
 
 

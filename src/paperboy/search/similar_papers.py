@@ -108,13 +108,18 @@ def stored_or_computed(service: SearchService, paper_id: int) -> list[StoredNeig
 def similar_papers(service: SearchService, paper_id: int, k: int = 8) -> list[SimilarHit]:
     """Up to ``k`` papers most like ``paper_id`` (hidden papers left out), each with its reason."""
     found = stored_or_computed(service, paper_id)
+    hits: list[SimilarHit] = []
+    start, step = 0, k + 4  # a few spare for hidden papers; loading all 50 would cost a page 5 ms
     with service.engine.connect() as conn:
-        views = store.views_by_ids(conn, [n.neighbour_id for n in found])
-    hits = [
-        SimilarHit(views[n.neighbour_id], n.score, n.reason, n.cosine)
-        for n in found
-        if n.neighbour_id in views
-    ]
+        while len(hits) < k and start < len(found):
+            batch = found[start : start + step]
+            views = store.views_by_ids(conn, [n.neighbour_id for n in batch])
+            hits += [
+                SimilarHit(views[n.neighbour_id], n.score, n.reason, n.cosine)
+                for n in batch
+                if n.neighbour_id in views
+            ]
+            start += step
     return hits[:k]
 
 
