@@ -999,7 +999,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.timeout is None:
-        args.timeout = min(10.0, max(1.0, round(args.seconds * 0.8, 1)))
+        args.timeout = min(10.0, max(1.0, float(int(args.seconds * 0.8))))  # wrk takes whole seconds
     elif args.timeout >= args.seconds:
         log("note: --timeout ≥ --seconds: wrk ends a point before it can count a request as timed out")
     opts_wrk = ensure_wrk(args.install_wrk)
