@@ -40,7 +40,7 @@ class Held:
 
 async def test_busy_server_answers_503_quickly_and_recovers() -> None:
     app = Held()
-    gate = Admission(app, limit=2, wait_seconds=0.3, queue_limit=1)
+    gate = Admission(app, limit=2, wait_seconds=0.3, queue_limit=1, refuse_after=0)
     transport = httpx.ASGITransport(app=gate)
     async with httpx.AsyncClient(transport=transport, base_url="http://paperboy") as client:
         results: dict[str, httpx.Response] = {}
@@ -104,7 +104,7 @@ class Slow:
 
 
 async def test_a_request_that_could_not_be_served_in_time_is_refused_at_once() -> None:
-    gate = Admission(Slow(0.2), limit=1, wait_seconds=0.5, queue_limit=100)
+    gate = Admission(Slow(0.2), limit=1, wait_seconds=0.5, queue_limit=100, refuse_after=0)
     transport = httpx.ASGITransport(app=gate)
     async with httpx.AsyncClient(transport=transport, base_url="http://paperboy") as client:
         for _ in range(30):  # learn what a request costs

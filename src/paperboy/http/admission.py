@@ -8,7 +8,9 @@ turn in arrival order for at most ``wait_seconds``. A request that would wait lo
 with ``Retry-After`` at once: "longer" is estimated from the queue ahead of it and how long requests have
 recently held a slot, and a request still waiting after ``wait_seconds`` gives up too. Past ``queue_limit``
 waiting requests the answer is also immediate. So an overloaded server says so in milliseconds instead of
-letting every reader time out.
+letting every reader time out. A refusal is sent after ``refuse_after`` (half a second), not at once: a
+client that retries at once (a script, a load generator, a reload-happy reader) would otherwise turn the
+refusals into a storm that takes the very CPU the admitted requests need.
 
 Health checks and static files skip the gate: a load balancer must see the process alive while it is busy.
 """
@@ -28,9 +30,16 @@ EXEMPT_PREFIXES = ("/healthz", "/readyz", "/static/", "/metrics")
 
 class Admission:
     def __init__(
-        self, app: ASGIApp, limit: int, wait_seconds: float, queue_limit: int, retry_after: int = 2
+        self,
+        app: ASGIApp,
+        limit: int,
+        wait_seconds: float,
+        queue_limit: int,
+        retry_after: int = 2,
+        refuse_after: float = 0.5,
     ) -> None:
         self.app = app
+        self.refuse_after = min(refuse_after, wait_seconds)
         self.limit = limit
         self.wait_seconds = wait_seconds
         self.queue_limit = queue_limit
@@ -49,6 +58,7 @@ class Admission:
             self._slots = anyio.Semaphore(self.limit)
         if not await self._enter(self._slots):
             self.shed += 1
+            await anyio.sleep(self.refuse_after)
             await send_plain(
                 scope,
                 send,

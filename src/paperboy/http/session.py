@@ -58,8 +58,9 @@ def _resolve(request: Request) -> None:
 class SessionMiddleware:
     """Who is asking, before any route runs; pure ASGI, and no thread for a reader without credentials.
 
-    A new anonymous visitor gets the CSRF cookie with the first answer that could hold a form, which is any
-    answer not marked public (public answers are cached and shared, so they carry no per-visitor token).
+    A new anonymous visitor gets the CSRF cookie with the first answer that could hold a form: an HTML page
+    not marked public (public pages are cached and shared, so they carry no per-visitor token; health checks,
+    feeds and JSON hold no forms).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -91,8 +92,9 @@ class SessionMiddleware:
         async def with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                control = next((v for k, v in headers if k.lower() == b"cache-control"), b"")
-                if b"public" not in control:
+                found = {k.lower(): v for k, v in headers}
+                page = found.get(b"content-type", b"").startswith(b"text/html")
+                if page and b"public" not in found.get(b"cache-control", b""):
                     message["headers"] = headers + [set_cookie]
             await send(message)
 
