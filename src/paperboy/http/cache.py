@@ -71,8 +71,6 @@ class ResponseCache:
         self.capacity = entries
         self.max_age = max_age
         self._entries: OrderedDict[tuple[str, bytes, bool], Entry] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
 
     def clear(self) -> None:
         self._entries.clear()
@@ -83,7 +81,7 @@ class ResponseCache:
             return
         if scope["method"] not in SAFE:
             try:
-                await self.app(scope, receive, _with_default_cache_control(send, scope))
+                await self.app(scope, receive, _with_default_cache_control(send))
             finally:
                 self.clear()  # this process just changed something: nothing cached before is safe
             return
@@ -92,17 +90,15 @@ class ResponseCache:
             return
         version = self.watch.version if self.watch.running else None
         if version is None or self.capacity == 0:
-            await self.app(scope, receive, _with_default_cache_control(send, scope))
+            await self.app(scope, receive, _with_default_cache_control(send))
             return
         headers = dict(scope.get("headers", []))
         key = (scope["path"], scope.get("query_string", b""), b"gzip" in headers.get(b"accept-encoding", b""))
         entry = self._entries.get(key)
         if entry is not None and entry.version == version and time.monotonic() - entry.stored < self.max_age:
             self._entries.move_to_end(key)
-            self.hits += 1
             await _replay(entry, scope, send)
             return
-        self.misses += 1
         await self._fill(key, version, scope, receive, send)
 
     async def _fill(
@@ -124,7 +120,7 @@ class ResponseCache:
                 )
                 if not cacheable:
                     passing = True
-                    await _with_default_cache_control(send, scope)(message)
+                    await _with_default_cache_control(send)(message)
                     return
                 start = message
                 return
@@ -200,7 +196,7 @@ def _private(send: Send) -> Send:
     return wrapped
 
 
-def _with_default_cache_control(send: Send, scope: Scope) -> Send:
+def _with_default_cache_control(send: Send) -> Send:
     """``no-store`` unless the handler chose (static files, public pages while the cache is off)."""
 
     async def wrapped(message: Message) -> None:

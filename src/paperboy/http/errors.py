@@ -11,12 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paperboy.errors import NeedsLogin, PaperboyError, TooManyRequests
-
-
-def wants_json(request: Request) -> bool:
-    # Scripts on our pages (vote.js) ask for JSON explicitly and get their errors as JSON too.
-    accepts_json = "application/json" in request.headers.get("accept", "")
-    return request.url.path.startswith("/api/") or request.url.path.endswith(".md") or accepts_json
+from paperboy.http.responses import wants_json
 
 
 def install_error_handlers(app: FastAPI, render_error: Callable[[Request, int, str], Response]) -> None:
@@ -25,7 +20,7 @@ def install_error_handlers(app: FastAPI, render_error: Callable[[Request, int, s
     @app.exception_handler(PaperboyError)
     async def paperboy_error(request: Request, exc: PaperboyError) -> Response:
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
-        if wants_json(request):
+        if wants_json(request.scope):
             return JSONResponse({"error": str(exc)}, status_code=exc.status_code, headers=headers)
         if isinstance(exc, NeedsLogin) and request.method == "GET":
             return RedirectResponse(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
@@ -36,7 +31,7 @@ def install_error_handlers(app: FastAPI, render_error: Callable[[Request, int, s
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if wants_json(request):
+        if wants_json(request.scope):
             return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
         return render_error(request, exc.status_code, str(exc.detail))
 
@@ -45,6 +40,6 @@ def install_error_handlers(app: FastAPI, render_error: Callable[[Request, int, s
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'] if p != 'query')}: {err['msg']}" for err in exc.errors()
         )
-        if wants_json(request):
+        if wants_json(request.scope):
             return JSONResponse({"error": problems, "detail": exc.errors()}, status_code=422)
         return render_error(request, 400, problems)

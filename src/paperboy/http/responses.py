@@ -8,7 +8,7 @@ from starlette.types import Scope, Send
 
 
 def wants_json(scope: Scope) -> bool:
-    """API paths, Markdown exports and scripts that ask for JSON get errors as JSON."""
+    """API paths, Markdown exports and scripts that ask for JSON (vote.js) get errors as JSON."""
     path: str = scope.get("path", "")
     accept = dict(scope.get("headers", [])).get(b"accept", b"")
     return path.startswith("/api/") or path.endswith(".md") or b"application/json" in accept

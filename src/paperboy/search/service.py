@@ -99,6 +99,7 @@ class SearchService:
 
     def _loop(self) -> None:
         job: EmbedJob | None = None
+        neighbours_due = True  # at start, then only after papers were embedded: the look-up scans them all
         while not self._stop.is_set():
             try:
                 self.refresh(force=True, wait=True)
@@ -109,9 +110,12 @@ class SearchService:
                     if report.embedded:
                         log.info("embedded %d papers in %.1f s", report.embedded, report.seconds)
                         self.refresh(force=True, wait=True)
+                        neighbours_due = True
                         continue
-                    if self._store_neighbours():
-                        continue
+                    if neighbours_due:
+                        if self._store_neighbours():
+                            continue
+                        neighbours_due = False
             except embed.ModelUnavailable as exc:
                 log.warning("background embedding off: %s", exc)
                 self._embedder_failed = str(exc)

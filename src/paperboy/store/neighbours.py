@@ -14,8 +14,6 @@ from sqlalchemy.engine import Connection
 
 from paperboy.store.schema import paper_embeddings, paper_neighbours
 
-CHUNK = 500  # ids per IN (...): well inside every backend's parameter limit
-
 
 @dataclass(frozen=True, slots=True)
 class StoredNeighbour:
@@ -74,14 +72,6 @@ def save(conn: Connection, paper_id: int, model: str, found: Sequence[StoredNeig
         }
     ]
     conn.execute(sa.insert(paper_neighbours), rows)
-
-
-def forget(conn: Connection, paper_ids: Sequence[int]) -> None:
-    """Drop these papers' lists: a newly embedded paper may now belong in them."""
-    ids = list(paper_ids)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        conn.execute(sa.delete(paper_neighbours).where(paper_neighbours.c.paper_id.in_(chunk)))
 
 
 def missing(conn: Connection, model: str, limit: int) -> list[int]:

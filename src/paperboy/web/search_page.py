@@ -19,7 +19,6 @@ from paperboy.errors import BadRequest
 from paperboy.http.deps import service_for
 from paperboy.search.searcher import MAX_RESULTS, make_filters, search
 from paperboy.search.similar_papers import SimilarHit, similar_papers
-from paperboy.store.embeddings import paper_id_of
 from paperboy.web.render import ENV, render
 
 router = APIRouter(include_in_schema=False)
@@ -85,15 +84,12 @@ def search_page(
     return render(request, "_search_results.html" if partial else "search.html", context)
 
 
-def similar_for(request: Request, arxiv_id: str, k: int = 6) -> list[SimilarHit]:
+def similar_for(request: Request, paper_id: int, k: int = 6) -> list[SimilarHit]:
     """Similar papers for templates; a failure here never breaks the paper page it decorates."""
-    service = service_for(request.app)
     try:
-        with service.engine.connect() as conn:
-            pid = paper_id_of(conn, arxiv_id)
-        return similar_papers(service, pid, k=k) if pid is not None else []
+        return similar_papers(service_for(request.app), paper_id, k=k)
     except Exception:  # noqa: BLE001 - the paper page must render even if search is broken
-        log.exception("similar papers failed for %s", arxiv_id)
+        log.exception("similar papers failed for paper %s", paper_id)
         return []
 
 
