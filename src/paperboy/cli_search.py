@@ -44,7 +44,7 @@ def embed(
 
     settings = get_settings()
     try:
-        embedder = models.load(settings.search_model, threads=os.cpu_count())
+        embedder = models.load(settings.search_model, os.cpu_count(), settings.search_runtime)
     except models.ModelUnavailable as exc:
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(2) from None

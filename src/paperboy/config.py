@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -191,6 +192,10 @@ class Settings(BaseSettings):
     )
     search_model: str = Field(
         "minilm", description="Embedding model: minilm (packaged), st:<model>, model2vec:<model> or none."
+    )
+    search_runtime: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="Runs transformer models on ONNX Runtime (same vectors, 2-3x faster on CPU) or on torch.",
     )
     search_refresh_seconds: float = Field(
         2.0, gt=0, description="How stale the search indexes may get before they are refreshed."

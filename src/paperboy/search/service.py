@@ -12,6 +12,7 @@ Everything semantic is optional: without the model or without vectors, every mod
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -31,6 +32,7 @@ from paperboy.store import embeddings as store
 
 log = logging.getLogger(__name__)
 SNAPSHOT_EVERY = 600.0  # seconds between vector snapshots written by the writer
+QUERY_VECTORS_CACHED = 4096  # recent query embeddings kept (1.5 KB each): pages, sorts and repeats are free
 
 
 def index_dir(settings: Settings) -> Path:
@@ -64,6 +66,7 @@ class SearchService:
         self._last_snapshot = time.monotonic()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._query_vector = functools.lru_cache(maxsize=QUERY_VECTORS_CACHED)(self._embed_text)
         if settings.search_embed_background if background is None else background:
             self.start()
 
@@ -105,7 +108,7 @@ class SearchService:
                 self.refresh(force=True, wait=True)
                 if self.settings.search_embed_background and self.lock.held and self.semantic_possible:
                     if job is None:
-                        job = EmbedJob(self.engine, embed.load(self.settings.search_model, threads=1))
+                        job = EmbedJob(self.engine, self._load_model(threads=1))
                     report = job.run(limit=self.settings.search_embed_batch, stop=self._stop)
                     if report.embedded:
                         log.info("embedded %d papers in %.1f s", report.embedded, report.seconds)
@@ -198,11 +201,27 @@ class SearchService:
         return self.vectors is not None and len(self.vectors) > 0 and self.semantic_possible
 
     def embed_query(self, text: str) -> np.ndarray | None:
-        """The query's vector, or None when semantic search is unavailable (the caller falls back)."""
+        """The query's vector, or None when semantic search is unavailable (the caller falls back).
+
+        Recent queries are remembered: the next page, another sort or the API call behind a search box
+        repeat a query, and the embedding is the costliest part of a search. Spacing does not change the
+        vector, so it does not split the cache.
+        """
         if not self.semantic_ready:
             return None
         embedder = self._embedder or self._load_embedder()
-        return embedder.encode([text])[0] if embedder is not None else None
+        if embedder is None:
+            return None
+        return self._query_vector(" ".join(text.split()))
+
+    def _embed_text(self, text: str) -> np.ndarray:
+        assert self._embedder is not None
+        vector = self._embedder.encode([text])[0]
+        vector.setflags(write=False)  # shared by every request that repeats the query
+        return vector
+
+    def _load_model(self, threads: int | None) -> embed.Embedder:
+        return embed.load(self.settings.search_model, threads, self.settings.search_runtime)
 
     def _load_embedder(self) -> embed.Embedder | None:
         """Load the query model once; while one thread loads it, other requests answer by keywords."""
@@ -210,7 +229,7 @@ class SearchService:
             return None
         try:
             if self._embedder is None:
-                self._embedder = embed.load(self.settings.search_model)
+                self._embedder = self._load_model(threads=1)
             return self._embedder
         except embed.ModelUnavailable as exc:
             log.warning("semantic search off: %s", exc)
