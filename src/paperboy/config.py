@@ -199,6 +199,11 @@ class Settings(BaseSettings):
         True, description="The index writer embeds new papers in a background thread."
     )
     search_embed_batch: int = Field(256, ge=1, description="Papers the background embedder takes per pass.")
+    embed_lease_seconds: float = Field(
+        300.0,
+        gt=0,
+        description="How long an embedder holds a claimed batch; a killed embedder's papers return after it.",
+    )
     search_ivf_threshold: int = Field(
         50_000, ge=1, description="Vectors above which faiss switches from exact search to IVF."
     )

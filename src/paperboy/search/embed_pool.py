@@ -1,0 +1,111 @@
+"""Several embedder processes on one host (``paperboy embed --workers N``), and the progress they report.
+
+Parallelism is the lever for a back-fill: one process per core, each with its own model and one torch
+thread, all taking batches from the database's shared queue (``store.embedding_queue``). The same queue
+serves embedders on other hosts, so ``paperboy embed --workers N`` on several machines splits one back-fill.
+Processes are spawned, not forked: each loads its own model, and nothing of the parent's engine or torch
+state is shared.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from sqlalchemy.engine import Connection
+
+from paperboy.store import embedding_queue as queue
+
+
+@dataclass(frozen=True)
+class PoolJob:
+    """What each embedder process needs (picklable: it crosses into spawned processes)."""
+
+    database_url: str
+    model_spec: str
+    batch_size: int
+    lease_seconds: float
+    limit: int | None
+    watch_seconds: float | None  # keep embedding new papers, checking this often; None: stop when empty
+
+
+def work(job: PoolJob) -> int:
+    """One embedder process: its own engine and model on one thread; returns the papers it embedded."""
+    from paperboy.search import embed
+    from paperboy.search.embedding_job import EmbedJob
+    from paperboy.store.engine import create_engine
+
+    engine = create_engine(job.database_url, pool_size=2)
+    embedder = embed.load(job.model_spec, threads=1)
+    runner = EmbedJob(engine, embedder, job.batch_size, timedelta(seconds=job.lease_seconds))
+    embedded = 0
+    try:
+        while True:
+            remaining = None if job.limit is None else job.limit - embedded
+            embedded += runner.run(limit=remaining, fill=job.watch_seconds is not None, wait=True).embedded
+            if job.watch_seconds is None or job.limit is not None and embedded >= job.limit:
+                return embedded
+            time.sleep(job.watch_seconds)
+    finally:
+        engine.dispose()
+
+
+def run_pool(
+    job: PoolJob,
+    workers: int,
+    progress: Callable[[queue.Progress], None] | None = None,
+    poll_seconds: float = 1.0,
+) -> int:
+    """Run ``workers`` embedder processes until they finish; ``progress`` every ``poll_seconds``.
+
+    Returns how many failed (a failed process's claimed papers return to the queue after its lease).
+    """
+    from paperboy.search import embed
+    from paperboy.search.embedding_job import enqueue
+    from paperboy.store.engine import create_engine
+
+    model = embed.model_name(job.model_spec)
+    engine = create_engine(job.database_url, pool_size=1)
+    try:
+        if model is not None:
+            enqueue(engine, model)  # once here, so the processes start claiming at once
+        context = multiprocessing.get_context("spawn")
+        each = None if job.limit is None else -(-job.limit // workers)
+        share = replace(job, limit=each)
+        processes = [
+            context.Process(target=work, args=(share,), name=f"embedder-{n}") for n in range(workers)
+        ]
+        for process in processes:
+            process.start()
+        while any(process.is_alive() for process in processes):
+            if progress is not None and model is not None:
+                with engine.connect() as conn:
+                    progress(queue.progress(conn, model))
+            for process in processes:
+                process.join(timeout=poll_seconds / workers)
+        return sum(1 for process in processes if process.exitcode != 0)
+    finally:
+        engine.dispose()
+
+
+def progress_lines(conn: Connection, model_spec: str) -> list[str]:
+    """Lines for ``paperboy stats``: per model, vectors stored, papers waiting, embedders, rate, ETA."""
+    from paperboy.search import embed
+
+    try:
+        configured = embed.model_name(model_spec)
+    except ValueError:
+        configured = None
+    lines = []
+    for model in dict.fromkeys(([configured] if configured else []) + queue.models_on_record(conn)):
+        state = queue.progress(conn, model)
+        eta = state.eta_seconds
+        when = "" if eta is None else f", ETA {timedelta(seconds=round(eta))}"
+        lines.append(
+            f"embeddings [{model}]: {state.embedded:,} done, {state.waiting:,} waiting, "
+            f"{state.active} embedder(s) at {state.rate:.1f}/s{when}"
+        )
+    return lines
