@@ -139,6 +139,11 @@ class Settings(BaseSettings):
         7, ge=0, description="Announcement days the worker back-fills after a pause."
     )
     worker_tick_seconds: float = Field(60.0, gt=0, description="Seconds between two worker schedule checks.")
+    worker_lease_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="How soon another worker takes over when the leader's host dies (at least 3 ticks).",
+    )
 
     # serving (README, "Running in production": these numbers are chosen together)
     web_threads: int = Field(

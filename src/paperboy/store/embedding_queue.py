@@ -1,11 +1,12 @@
 """The embedders' shared work queue: which papers still need a look, who holds which, and how far they got.
 
 Embedders on any number of processes and hosts take batches from ``embedding_queue`` with a claim (a token
-naming the embedder and its batch) and a lease. PostgreSQL picks the batch with ``FOR UPDATE SKIP LOCKED``, so two embedders never wait
-for or take the same rows; SQLite runs one writer at a time, so its claim (a single UPDATE) is atomic anyway.
-A batch's papers leave the queue in the transaction that saves their vectors, and only while the claim is
-still the saver's: an embedder that was too slow (its lease ran out and another took the papers) or whose
-papers changed meanwhile saves nothing for them. A killed embedder's papers wait for its lease to run out.
+naming the embedder and its batch) and a lease. PostgreSQL picks the batch with ``FOR UPDATE SKIP LOCKED``, so
+two embedders never wait for or take the same rows; SQLite runs one writer at a time, so its claim (a single
+UPDATE) is atomic anyway. A batch's papers leave the queue in the transaction that saves their vectors, and
+only while the claim is still the saver's: an embedder that was too slow (its lease ran out and another took
+the papers) or whose papers changed meanwhile saves nothing for them. A killed embedder's papers wait for its
+lease to run out.
 
 Lease times come from the caller's clock; hosts need clocks in step (NTP) to well within a lease.
 """
