@@ -1,8 +1,8 @@
 """Two real ``paperboy serve`` processes, as on two app hosts: one PostgreSQL database and one secret shared,
 an index folder each. A reader must not be able to tell which host answered: a vote or comment made on one
 shows on the other at once (each host's response cache follows the database's data version), a newly
-ingested paper becomes searchable on both within the refresh period, and a session, its CSRF token and the
-login throttle hold across hosts."""
+ingested paper becomes searchable on both within the refresh period, and a session, its CSRF token, links
+signed with the shared secret and the login throttle hold across hosts."""
 
 from __future__ import annotations
 
@@ -107,6 +107,10 @@ def test_two_app_hosts_on_one_database_answer_alike(tmp_path: Path) -> None:
             AT_ONCE,
             "host A kept serving the paper page from before the comment on host B",
         )
+        # Links signed with the shared secret on one host open on the other (here the personal Atom feed).
+        feed = re.search(r'/for-you/[^"]+\.atom', a.get("/for-you").text)
+        assert feed is not None
+        assert reader_b.get(feed.group(0)).status_code == 200
         forged = a.post(f"/papers/{arxiv_id}/vote", data={"csrf_token": "forged", "value": "0"})
         assert forged.status_code == 403  # and a wrong token is refused on either host
 

@@ -47,23 +47,37 @@ class EmbedReport:
     seconds: float = 0.0
 
 
-def enqueue(engine: Engine, model: str) -> int:
-    """Queue the papers modified since the watermark (less the overlap); returns the queue's length.
+def enqueue(engine: Engine, model: str, seen: dict[int, datetime] | None = None, count: bool = True) -> int:
+    """Queue the papers modified since the watermark (less the overlap); returns the queue's length (or 0
+    without ``count``: a COUNT over millions of waiting rows is not free).
 
-    The watermark moves as soon as they are queued: the queue itself remembers what is left to do.
+    The watermark moves as soon as they are queued: the queue itself remembers what is left to do. A
+    long-running embedder passes ``seen`` (paper id -> modification time it queued) so the papers inside the
+    overlap window, read again on every pass, are not queued and checked again each time.
     """
     name = f"embed:{model}"
     with engine.connect() as conn:  # read apart: a SQLite transaction must write first to wait its turn
         raw = store.get_watermark(conn, name)
-    mark = datetime.fromisoformat(raw) if raw else None
+        mark = datetime.fromisoformat(raw) if raw else None
+        changed = store.changed_since(conn, mark - OVERLAP) if mark and seen is not None else None
+    fresh = [(pid, when) for pid, when in changed or () if seen is None or seen.get(pid) != when]
     with engine.begin() as conn:
         if is_postgres(conn):  # one filler at a time: no two inserts of the same rows racing
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4005)")
-        queue.enqueue_changed(conn, model, mark - OVERLAP if mark else None)
+        if changed is None:
+            queue.enqueue_changed(conn, model, mark - OVERLAP if mark else None)
+        else:
+            queue.enqueue_papers(conn, model, [pid for pid, _ in fresh])
         newest = store.newest_change(conn)
         if newest is not None and (mark is None or newest > mark):
             store.set_watermark(conn, name, newest.isoformat())
-        return queue.backlog(conn, model)
+        waiting = queue.backlog(conn, model) if count else 0
+    if seen is not None and newest is not None:
+        seen.update(fresh)
+        floor = newest - OVERLAP
+        for pid in [pid for pid, when in seen.items() if when < floor]:
+            del seen[pid]
+    return waiting
 
 
 class EmbedJob:
@@ -83,9 +97,10 @@ class EmbedJob:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._registered = False
         self._claims = 0  # claim tokens are holder#n: who holds a batch is visible in the queue
+        self._seen: dict[int, datetime] = {}  # queued by this embedder inside the overlap window
 
-    def enqueue(self) -> int:
-        return enqueue(self.engine, self.embedder.name)
+    def enqueue(self, count: bool = True) -> int:
+        return enqueue(self.engine, self.embedder.name, self._seen, count)
 
     def run(
         self,
@@ -101,7 +116,7 @@ class EmbedJob:
         waits for them (a back-fill is done when the queue is empty, and a dead embedder's papers come back
         when its lease runs out); without it the run ends there."""
         began = time.perf_counter()
-        total = self.enqueue() if fill else 0
+        total = self.enqueue(count=progress is not None) if fill else 0
         if not self._registered:
             with self.engine.begin() as conn:
                 queue.register(conn, self.holder, self.embedder.name)

@@ -46,6 +46,13 @@ def enqueue_changed(conn: Connection, model: str, since: datetime | None) -> Non
     conn.execute(statement, params)
 
 
+def enqueue_papers(conn: Connection, model: str, ids: list[int]) -> None:
+    """Queue these papers as ``enqueue_changed`` would (their stored modification time copied as it is)."""
+    statement = sa.text(ENQUEUE.format(where="id IN :ids")).bindparams(sa.bindparam("ids", expanding=True))
+    for start in range(0, len(ids), 500):
+        conn.execute(statement, {"model": model, "ids": ids[start : start + 500]})
+
+
 def claim(conn: Connection, model: str, token: str, lease: timedelta, limit: int) -> list[int]:
     """Take up to ``limit`` unclaimed (or lease-expired) papers under ``token``, lowest ids first."""
     now = datetime.now(UTC)
