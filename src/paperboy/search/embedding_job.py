@@ -158,12 +158,13 @@ class EmbedJob:
                 todo.append((row.id, text, digest))
         vectors = self.embedder.encode([t for _p, t, _h in todo], batch_size=self.batch_size) if todo else []
         with self.engine.begin() as conn:
+            # The write lock before any row lock: an embedder waiting for it holds nothing another waits for.
+            store.serialise_embedding_writes(conn)
             mine = queue.finish(conn, self.embedder.name, token)  # lost to another embedder or changed: skip
             keep = [
                 (pid, to_bytes(v), h) for (pid, _t, h), v in zip(todo, vectors, strict=True) if pid in mine
             ]
             if keep:
-                store.serialise_embedding_writes(conn)
                 store.save_embeddings(conn, self.embedder.name, self.embedder.dim, keep)
             queue.count_saved(conn, self.holder, len(keep))
         if len(keep) < len(todo):
