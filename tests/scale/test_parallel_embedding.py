@@ -25,7 +25,7 @@ from tests.conftest import load_hf_daily, make_postgres_database
 from tests.server.conftest import link_day_slice, paperboy_env
 
 pytestmark = pytest.mark.postgres
-LEASE_SECONDS = 8.0
+LEASE_SECONDS = 5.0
 
 
 def _claims(engine: Engine) -> list[tuple[int, str, datetime]]:
@@ -40,7 +40,7 @@ def test_embed_workers_share_the_backlog_and_take_over_a_killed_ones_batch(tmp_p
     pool: subprocess.Popen[bytes] | None = None
     try:
         upgrade(engine)
-        link_day_slice(tmp_path / "days", 2)
+        link_day_slice(tmp_path / "days", 1)
         load_hf_daily(engine, tmp_path / "days")
         with engine.connect() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar_one()
