@@ -77,33 +77,11 @@ def embed(
 
 
 def _embed_in_processes(workers: int, batch_size: int, limit: int | None, watch: bool, similar: bool) -> None:
-    """``--workers N``: N embedder processes sharing the database's queue, progress read from the database."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    """``--workers N``: N embedder processes sharing the database's queue (``search.embed_pool``)."""
+    from paperboy.search.embed_pool import run_with_progress
 
-    from paperboy.search.embed_pool import PoolJob, run_pool
-
-    settings = get_settings()
-    job = PoolJob(
-        settings.database_url,
-        settings.search_model,
-        batch_size,
-        settings.embed_lease_seconds,
-        limit,
-        settings.search_refresh_seconds * 5 if watch else None,
-    )
-    columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"))
     began = time.perf_counter()
-    with Progress(*columns, TimeRemainingColumn(), disable=watch) as bar:
-        task = bar.add_task("embed", total=None, rate="")
-        start: dict[str, int] = {}
-
-        def progress(state) -> None:  # type: ignore[no-untyped-def]
-            done = state.embedded - start.setdefault("embedded", state.embedded)
-            rate = done / max(time.perf_counter() - began, 1e-9)
-            text = f"{done:,} new, {rate:.1f}/s, {workers} processes"
-            bar.update(task, completed=done, total=done + state.waiting, rate=text)
-
-        failed = run_pool(job, workers, progress)
+    failed = run_with_progress(get_settings(), workers, batch_size, limit, watch)
     typer.echo(f"{workers} embedder processes finished in {time.perf_counter() - began:.1f} s")
     if failed:
         typer.secho(f"error: {failed} embedder processes failed (see above)", err=True, fg="red")
