@@ -124,6 +124,10 @@ def stats() -> None:
     with _engine().connect() as conn:
         for key, value in store_stats(conn).items():
             typer.echo(f"{key:>14}: {value}")
+        from paperboy.search.embed_pool import progress_lines  # embedding back-fill: done, rate, ETA
+
+        for line in progress_lines(conn, get_settings().search_model):
+            typer.echo(line)
         failures = recent_failures(conn, limit=10)
     if failures:
         typer.echo("recent ingest failures:")

@@ -31,6 +31,14 @@ def embed(
         bool,
         typer.Option(help="Then store the similar papers of every embedded paper that has none yet."),
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Embedder processes, one torch thread each (one per core); embedders on other hosts "
+            "share the same queue.",
+        ),
+    ] = 1,
 ) -> None:
     """Compute embeddings for papers that have none (or whose text changed), with a progress bar.
 
@@ -38,17 +46,23 @@ def embed(
     PAPERBOY_SEARCH_MODEL; running servers pick up new vectors by themselves. Similar papers are then
     stored for every embedded paper without them, so paper pages read them instead of computing them.
     """
+    from datetime import timedelta
+
     from paperboy.search import embed as models
     from paperboy.search.embedding_job import EmbedJob
     from paperboy.store.engine import engine_for
 
     settings = get_settings()
+    if workers > 1:
+        _embed_in_processes(workers, batch_size, limit, watch, similar)
+        return
     try:
         embedder = models.load(settings.search_model, os.cpu_count(), settings.search_runtime)
     except models.ModelUnavailable as exc:
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(2) from None
-    job = EmbedJob(engine_for(settings.database_url), embedder, batch_size=batch_size)
+    lease = timedelta(seconds=settings.embed_lease_seconds)
+    job = EmbedJob(engine_for(settings.database_url), embedder, batch_size=batch_size, lease=lease)
     while True:
         report = _embed_once(job, limit)
         typer.echo(
@@ -60,6 +74,20 @@ def embed(
         if not watch:
             return
         time.sleep(settings.search_refresh_seconds * 5)
+
+
+def _embed_in_processes(workers: int, batch_size: int, limit: int | None, watch: bool, similar: bool) -> None:
+    """``--workers N``: N embedder processes sharing the database's queue (``search.embed_pool``)."""
+    from paperboy.search.embed_pool import run_with_progress
+
+    began = time.perf_counter()
+    failed = run_with_progress(get_settings(), workers, batch_size, limit, watch)
+    typer.echo(f"{workers} embedder processes finished in {time.perf_counter() - began:.1f} s")
+    if failed:
+        typer.secho(f"error: {failed} embedder processes failed (see above)", err=True, fg="red")
+        raise typer.Exit(1)
+    if similar:
+        _store_similar()
 
 
 def _embed_once(job, limit: int | None):  # type: ignore[no-untyped-def]
@@ -74,7 +102,7 @@ def _embed_once(job, limit: int | None):  # type: ignore[no-untyped-def]
             rate = embedded / max(time.perf_counter() - began, 1e-9)
             bar.update(task, completed=checked, total=total, rate=f"{embedded:,} new, {rate:.1f}/s")
 
-        return job.run(limit=limit, progress=progress)
+        return job.run(limit=limit, progress=progress, wait=True)
 
 
 def _store_similar() -> None:

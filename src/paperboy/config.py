@@ -140,6 +140,11 @@ class Settings(BaseSettings):
         7, ge=0, description="Announcement days the worker back-fills after a pause."
     )
     worker_tick_seconds: float = Field(60.0, gt=0, description="Seconds between two worker schedule checks.")
+    worker_lease_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="How soon another worker takes over when the leader's host dies (at least 3 ticks).",
+    )
 
     # serving (README, "Running in production": these numbers are chosen together)
     web_threads: int = Field(
@@ -204,6 +209,11 @@ class Settings(BaseSettings):
         True, description="The index writer embeds new papers in a background thread."
     )
     search_embed_batch: int = Field(256, ge=1, description="Papers the background embedder takes per pass.")
+    embed_lease_seconds: float = Field(
+        300.0,
+        gt=0,
+        description="How long an embedder holds a claimed batch; a killed embedder's papers return after it.",
+    )
     search_ivf_threshold: int = Field(
         50_000, ge=1, description="Vectors above which faiss switches from exact search to IVF."
     )

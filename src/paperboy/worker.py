@@ -91,9 +91,10 @@ class Worker:
         self.engine, self.settings = engine, settings
         self.ingest = default_ingest(settings) if ingest is True else (ingest or None)
         holder = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-        ttl = timedelta(seconds=max(60.0, 3 * settings.worker_tick_seconds))
+        ttl = timedelta(seconds=max(settings.worker_lease_seconds, 3 * settings.worker_tick_seconds))
         self.lock = LeaderLock(engine, "worker", holder, ttl)
         self.failed_at: datetime | None = None
+        self.leading = False
 
     def run(self, once: bool = False, stop: threading.Event | None = None) -> None:
         stop = stop or threading.Event()
@@ -114,7 +115,13 @@ class Worker:
     def tick(self, now: datetime) -> bool:
         """One schedule check; False when another worker leads."""
         if not self.lock.acquire():
+            if self.leading:
+                log.warning("no longer leading the schedule")
+            self.leading = False
             return False
+        if not self.leading:
+            log.info("leading the schedule (%s)", self.lock.holder)
+            self.leading = True
         self.ingest_due(now)
         report = queue(
             self.engine, self.settings, now, None, recommender_factory(self.engine, self.settings, now)

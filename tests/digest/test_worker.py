@@ -57,6 +57,10 @@ def test_one_leader_at_a_time(engine: Engine) -> None:
     second = LeaderLock(engine, "worker", "b", timedelta(seconds=60))
     assert first.acquire() and first.acquire()  # renewing keeps it
     assert not second.acquire()
+    if first.conn is not None:  # PostgreSQL: a dead host's lock must not outlive the lease by hours
+        show = first.conn.exec_driver_sql
+        assert show("SHOW tcp_keepalives_idle").scalar() == "20"  # a third of the 60 s lease, then
+        assert show("SHOW tcp_keepalives_interval").scalar() == "10"  # two probes 10 s apart
     first.release()
     assert second.acquire() and not first.acquire()
     second.release()

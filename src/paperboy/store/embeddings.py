@@ -115,15 +115,14 @@ def stored_hashes(conn: Connection, model: str, ids: Sequence[int]) -> dict[int,
     return found
 
 
-def lock_embedder(conn: Connection) -> bool:
-    """One embedder at a time on PostgreSQL (for the rest of this transaction), so ids commit in order.
+def serialise_embedding_writes(conn: Connection) -> None:
+    """One embedding writer at a time on PostgreSQL, until this transaction ends, so ids commit in order.
 
     The vector index reads embeddings by ascending id; two embedders committing out of order could let it
-    step over a row. SQLite serialises writers by itself.
+    step over a row. The wait is short (an insert and a commit). SQLite serialises writers by itself.
     """
-    if not is_postgres(conn):
-        return True
-    return bool(conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(4004)")).scalar())
+    if is_postgres(conn):
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(4004)"))
 
 
 def save_embeddings(conn: Connection, model: str, dim: int, rows: Sequence[tuple[int, bytes, str]]) -> None:

@@ -1,9 +1,11 @@
 """One leader at a time among workers: a PostgreSQL advisory lock, or a lease row on SQLite.
 
 PostgreSQL holds a session-level advisory lock on a connection kept open for as long as the worker leads; if
-the process dies the server drops the connection and the lock with it. SQLite has no such lock across
-processes, so a row in ``worker_leases`` names the holder until ``expires_at``; the leader renews it on every
-tick and a dead leader's lease simply runs out.
+the process dies the server drops the connection and the lock with it. If the whole host dies (power, network)
+nothing closes the connection: the server finds out through TCP keepalives, which the lock's session sets to
+give up on a silent peer within the lease time (the operating system's default waits over two hours). SQLite
+has no such lock across processes, so a row in ``worker_leases`` names the holder until ``expires_at``; the
+leader renews it on every tick and a dead leader's lease simply runs out.
 """
 
 from __future__ import annotations
@@ -59,6 +61,12 @@ class LeaderLock:
             except sa.exc.DBAPIError:
                 self.conn = None  # connection lost: so is the lock; try again below
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        idle = max(1, int(self.ttl.total_seconds() / 3))  # silent for a third of the lease: start probing
+        probe = max(1, int(self.ttl.total_seconds() / 6))  # then two unanswered probes: the peer is gone
+        conn.exec_driver_sql(
+            f"SET tcp_keepalives_idle = {idle}; SET tcp_keepalives_interval = {probe}; "
+            "SET tcp_keepalives_count = 2"
+        )
         if conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar():
             self.conn = conn
             return True

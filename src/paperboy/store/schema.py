@@ -223,6 +223,30 @@ search_watermarks = sa.Table(
     sa.Column("updated_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
 )
 
+embedding_queue = sa.Table(
+    "embedding_queue",
+    metadata,
+    # Papers an embedder still has to look at, per model: filled from papers.modified_at, emptied as batches
+    # are saved. A claim (a token naming the embedder, and a lease) lets embedders on several processes and
+    # hosts split the work; a killed embedder's lease runs out and its papers go back to the others.
+    sa.Column("model", sa.String(200), primary_key=True),
+    sa.Column("paper_id", sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("modified_at", Timestamp, nullable=False),  # the version of the paper that was queued
+    sa.Column("claim", sa.String(250)),
+    sa.Column("lease_until", Timestamp),
+)
+
+embedding_workers = sa.Table(
+    "embedding_workers",
+    metadata,
+    # One row per embedder process, for progress in ``paperboy stats``: papers saved, since when, last seen.
+    sa.Column("holder", sa.String(200), primary_key=True),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("embedded", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("started_at", Timestamp, nullable=False),
+    sa.Column("seen_at", Timestamp, nullable=False),
+)
+
 # Search indexes and the embedder find changed papers by modification time.
 sa.Index("ix_papers_modified_at", papers.c.modified_at)
 
