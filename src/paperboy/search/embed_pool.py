@@ -33,23 +33,24 @@ class PoolJob:
     lease_seconds: float
     limit: int | None
     watch_seconds: float | None  # keep embedding new papers, checking this often; None: stop when empty
+    runtime: embed.Runtime = "onnx"
 
 
 class LazyEmbedder:
     """The model, loaded on the first batch that needs a new vector: most claimed papers after an ingest
     already have theirs (the overlap re-check), and N processes need not load N models to find that out."""
 
-    def __init__(self, spec: str) -> None:
+    def __init__(self, spec: str, runtime: embed.Runtime = "onnx") -> None:
         name = embed.model_name(spec)
         if name is None:
             raise embed.ModelUnavailable("semantic search is off (PAPERBOY_SEARCH_MODEL=none)")
-        self.spec, self.name = spec, name
+        self.spec, self.name, self.runtime = spec, name, runtime
         self._model: embed.Embedder | None = None
 
     @property
     def model(self) -> embed.Embedder:
         if self._model is None:
-            self._model = embed.load(self.spec, threads=1)
+            self._model = embed.load(self.spec, threads=1, runtime=self.runtime)
         return self._model
 
     @property
@@ -67,7 +68,7 @@ def work(job: PoolJob) -> int:
 
     engine = create_engine(job.database_url, pool_size=2)
     lease = timedelta(seconds=job.lease_seconds)
-    runner = EmbedJob(engine, LazyEmbedder(job.model_spec), job.batch_size, lease)
+    runner = EmbedJob(engine, LazyEmbedder(job.model_spec, job.runtime), job.batch_size, lease)
     embedded = 0
     try:
         while True:
@@ -132,6 +133,7 @@ def run_with_progress(
         settings.embed_lease_seconds,
         limit,
         settings.search_refresh_seconds * 5 if watch else None,
+        settings.search_runtime,
     )
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"))
     began = time.perf_counter()
