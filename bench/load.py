@@ -440,8 +440,9 @@ def scenario_lines(corpus: Corpus, users: int, queries: int, ids: int, seed: int
         "paper": [get(f"/papers/{i}") for i in sample_ids],
         "api-paper": [get(f"/api/papers/{i}") for i in sample_ids],
         "api-daily": [get(f"/api/daily_papers?date={d.isoformat()}") for d in corpus.days],
-        "search-api": [get(f"/api/papers/search?q={t}") for t in terms],
-        "search-page": [get(f"/search?q={t}") for t in terms],
+        # Halves with no query in common: a query remembered from one scenario is never asked in the other.
+        "search-api": [get(f"/api/papers/search?q={t}") for t in terms[::2]],
+        "search-page": [get(f"/search?q={t}") for t in terms[1::2]],
         "signed-in": signed_in_lines(sample_ids, users, rng, 2000),
     }
     popular = rng.choices(sample_ids, weights=[1 / (r + 1) ** ZIPF_S for r in range(len(sample_ids))], k=6000)
@@ -623,8 +624,10 @@ class WrkOptions:
     logfile: Path
 
 
-def run_wrk(opts: WrkOptions, base: str, lines: Path, conns: int, seconds: float) -> dict | None:
-    """One wrk run; its LOADJSON line parsed, or None when wrk failed or had to be killed."""
+def run_wrk(
+    opts: WrkOptions, base: str, lines: Path, conns: int, seconds: float, start: int = 0
+) -> dict | None:
+    """One wrk run from ``start`` in the list; its LOADJSON line parsed, or None when wrk failed."""
     threads = max(1, min(opts.threads, conns))
     cmd = [
         opts.wrk,
@@ -639,6 +642,7 @@ def run_wrk(opts: WrkOptions, base: str, lines: Path, conns: int, seconds: float
         "--",
         str(lines),
         str(threads),
+        str(start),
     ]
     try:
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + opts.timeout + 60)
@@ -709,6 +713,7 @@ def measure(
     points = []
     restarts = 0
     for scenario in plan.scenarios:
+        start = 0  # each run goes on where the last one stopped: no search query is asked twice
         for conns in plan.conns:
             point = Point(backend, workers, scenario, conns)
             if restarts > plan.max_restarts:
@@ -716,8 +721,10 @@ def measure(
                 points.append(point)
                 continue
             if plan.warmup > 0:
-                run_wrk(opts, server.base, files[scenario], conns, plan.warmup)
-            fill_point(point, run_wrk(opts, server.base, files[scenario], conns, plan.seconds))
+                start += sent(run_wrk(opts, server.base, files[scenario], conns, plan.warmup, start))
+            data = run_wrk(opts, server.base, files[scenario], conns, plan.seconds, start)
+            start += sent(data)
+            fill_point(point, data)
             point.rss_mib = [round(b / 2**20) for b in server.rss()]
             if point.requests == 0 and not point.note:
                 point.note = "no answer at all during the point"
@@ -739,6 +746,10 @@ def measure(
             )
             points.append(point)
     return points
+
+
+def sent(data: dict | None) -> int:
+    return int(data.get("attempted", data.get("requests", 0))) if data else 0
 
 
 def add_note(point: Point, note: str) -> None:
@@ -983,7 +994,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--port", type=int, default=18080, help="port of the servers under test (loopback)")
     parser.add_argument("--users", type=int, default=32, help="signed-in accounts with API tokens")
-    parser.add_argument("--queries", type=int, default=500, help="distinct search queries")
+    parser.add_argument(
+        "--queries", type=int, default=20000, help="distinct search queries (none is asked twice in a run)"
+    )
     parser.add_argument("--ids", type=int, default=3000, help="distinct papers for paper pages and API")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(

@@ -1,7 +1,9 @@
 -- wrk script for bench/load.py: rotate over a request list, count every status code, and print one
 -- machine-readable line at the end (wrk itself only counts "Non-2xx or 3xx responses", not which ones).
 --
--- Usage: wrk ... -s rotate.lua http://127.0.0.1:PORT -- REQUEST_FILE WRK_THREADS
+-- Usage: wrk ... -s rotate.lua http://127.0.0.1:PORT -- REQUEST_FILE WRK_THREADS [START]
+-- START: where in the list this run begins, so consecutive runs over one list ask new things (a search
+-- point must not find its queries' vectors remembered from the point before).
 -- REQUEST_FILE lines: METHOD <tab> PATH <tab> TOKEN or - <tab> JSON BODY or -
 -- A token becomes "Authorization: Bearer TOKEN" (API tokens need no CSRF token); a body is sent as JSON.
 
@@ -17,6 +19,7 @@ end
 function init(args)
   local path = args[1]
   local nthreads = tonumber(args[2]) or 1
+  local start = tonumber(args[3]) or 0
   requests = {}
   for line in io.lines(path) do
     local method, target, token, body = line:match("^(%S+)\t(%S+)\t(%S+)\t(.*)$")
@@ -34,7 +37,7 @@ function init(args)
   if #requests == 0 then error("no requests in " .. tostring(path)) end
   -- Threads start at different places of the (already shuffled) list, so they do not ask the same thing
   -- at the same moment.
-  index = ((tid - 1) * math.floor(#requests / nthreads)) % #requests
+  index = (start + (tid - 1) * math.floor(#requests / nthreads)) % #requests
   codes = {}
   sent = 0
 end
@@ -70,10 +73,10 @@ function done(summary, latency, requests)
   -- count what was sent and never answered (nor failed on the socket) by the end of the run.
   local unanswered = math.max(0, attempted - answered - e.connect - e.read - e.write)
   io.write(string.format(
-    'LOADJSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
+    'LOADJSON {"requests": %d, "attempted": %d, "duration_us": %d, "bytes": %d, ' ..
     '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
     '"unanswered": %d, "p50_us": %.0f, "p90_us": %.0f, "p99_us": %.0f, "max_us": %.0f, "codes": {%s}}\n',
-    summary.requests, summary.duration, summary.bytes,
+    summary.requests, attempted, summary.duration, summary.bytes,
     e.connect, e.read, e.write, e.status, e.timeout, unanswered,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
     table.concat(parts, ", ")))
