@@ -8,15 +8,14 @@ from typing import Annotated
 
 import typer
 
+from paperboy.cli.engine import open_engine
 from paperboy.config import get_settings
 
 
 def _service(background: bool = False):  # type: ignore[no-untyped-def]
     from paperboy.search.service import SearchService
-    from paperboy.store.engine import engine_for
 
-    settings = get_settings()
-    return SearchService(engine_for(settings.database_url), settings, background=background)
+    return SearchService(open_engine(), get_settings(), background=background)
 
 
 def embed(
@@ -40,7 +39,6 @@ def embed(
     """
     from paperboy.search import embed as models
     from paperboy.search.embedding_job import EmbedJob
-    from paperboy.store.engine import engine_for
 
     settings = get_settings()
     try:
@@ -48,7 +46,7 @@ def embed(
     except models.ModelUnavailable as exc:
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(2) from None
-    job = EmbedJob(engine_for(settings.database_url), embedder, batch_size=batch_size)
+    job = EmbedJob(open_engine(), embedder, batch_size=batch_size)
     while True:
         report = _embed_once(job, limit)
         typer.echo(
@@ -160,10 +158,3 @@ def search_command(
             typer.echo(f"{number:>3}. {paper.arxiv_id:<16} {paper.title[:90]}")
     finally:
         service.close()
-
-
-def register(app: typer.Typer) -> None:
-    """Add the search commands to the main ``paperboy`` app."""
-    app.command("embed")(embed)
-    app.command("reindex")(reindex)
-    app.command("search")(search_command)
