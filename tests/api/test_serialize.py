@@ -13,8 +13,7 @@ from huggingface_hub.hf_api import PaperAuthor, PaperInfo, User
 
 from paperboy.api import serialize
 from paperboy.api.schemas import DailyPaperOut, PaperInfoOut
-from paperboy.models import Author, Organization, Paper, Submitter
-from paperboy.store.feed import FeedItem, PaperView
+from paperboy.models import Author, FeedItem, Organization, Paper, PaperView, Submitter
 
 BARE = PaperView(paper=Paper(arxiv_id="2501.00001", title="T"), upvotes=0, num_comments=0)
 

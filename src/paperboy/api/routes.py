@@ -23,9 +23,10 @@ from paperboy.discovery.trending import trending_in
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http import cache
 from paperboy.http.deps import get_engine, get_settings
-from paperboy.models import split_arxiv_id
+from paperboy.models import FeedItem, PaperView, split_arxiv_id
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
-from paperboy.store.feed import FeedItem, PaperView, feed, first_feature, get_paper, latest_day
+from paperboy.store.feed import feed, first_feature, latest_day
+from paperboy.store.papers import get_paper
 
 SHARED = {"Cache-Control": cache.PUBLIC}  # the same for every anonymous reader: cached (http.cache)
 router = APIRouter(tags=["papers (Hugging Face compatible)"])

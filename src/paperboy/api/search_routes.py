@@ -23,7 +23,7 @@ from paperboy.models import split_arxiv_id
 from paperboy.search.searcher import make_filters, search
 from paperboy.search.service import SearchService
 from paperboy.search.similar_papers import similar_papers
-from paperboy.store.feed import get_paper
+from paperboy.store.papers import get_paper
 
 router = APIRouter(tags=["search"])
 Search = Annotated[SearchService, Depends(get_search)]

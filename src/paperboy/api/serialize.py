@@ -12,8 +12,7 @@ import hashlib
 from datetime import UTC, datetime, time
 from typing import Any
 
-from paperboy.models import Author, Organization, Paper, Submitter
-from paperboy.store.feed import FeedItem, PaperView
+from paperboy.models import Author, FeedItem, Organization, Paper, PaperView, Submitter
 
 JSON = dict[str, Any]
 

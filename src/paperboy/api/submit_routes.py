@@ -21,7 +21,8 @@ from paperboy.config import Settings
 from paperboy.errors import PaperboyError
 from paperboy.http.session import check_csrf, require_verified
 from paperboy.store.accounts import Account
-from paperboy.store.feed import feed, get_paper
+from paperboy.store.feed import feed
+from paperboy.store.papers import get_paper
 from paperboy.submit import rules
 from paperboy.submit.service import app_client, submit_paper
 

@@ -77,13 +77,14 @@ def send_cmd(
 
 def _dry_run(engine: Engine, settings: Settings, now: datetime) -> None:
     from paperboy.digest.outbox import due, plan
-    from paperboy.store import digests, outbox
+    from paperboy.store import outbox
+    from paperboy.store.papers import views_by_id
 
     pairs = due(engine, now)
     total = 0
     for chunk in plan(engine, settings, now, pairs, _recommender(engine, settings)):
         with engine.connect() as conn:
-            views = digests.views(conn, [p.paper_id for item in chunk for p in item.picks])
+            views = views_by_id(conn, [p.paper_id for item in chunk for p in item.picks], include_hidden=True)
         for item in chunk:
             if not item.picks:
                 typer.echo(f"{item.sub.email} [{item.period}]: nothing new, no mail")

@@ -19,13 +19,13 @@ import tantivy
 from markupsafe import Markup
 
 from paperboy.errors import BadRequest
+from paperboy.models import PaperView
 from paperboy.search.hybrid import DEFAULT, Fusion, fuse
 from paperboy.search.keyword import MUST, Filters
 from paperboy.search.query import ParsedQuery, parse
 from paperboy.search.service import SearchService
 from paperboy.search.text import snippet
-from paperboy.store import embeddings as store
-from paperboy.store.feed import PaperView
+from paperboy.store.papers import views_by_id
 
 Mode = Literal["keyword", "semantic", "hybrid"]
 Sort = Literal["relevance", "date", "trending"]
@@ -178,7 +178,7 @@ def _count_matching(service: SearchService, query: tantivy.Query, ids: list[int]
 def _reorder(service: SearchService, ranked: list[tuple[int, float]], sort: str) -> list[tuple[int, float]]:
     """Date or upvote order for the relevance candidates, read from the database (the index may lag votes)."""
     with service.engine.connect() as conn:
-        views = store.views_by_ids(conn, [pid for pid, _ in ranked])
+        views = views_by_id(conn, [pid for pid, _ in ranked], include_hidden=False)
 
     def key(item: tuple[int, float]) -> tuple:
         view = views.get(item[0])
@@ -201,7 +201,7 @@ def _finish(
     snippets: bool = True,
 ) -> SearchPage:
     with service.engine.connect() as conn:
-        views = store.views_by_ids(conn, [pid for pid, _ in chosen])
+        views = views_by_id(conn, [pid for pid, _ in chosen], include_hidden=False)
     terms = {t for w in [*page.parsed.words, *page.parsed.phrases] for t in service.keyword.terms(w)}
     spans = service.keyword.spans
     for pid, score in chosen:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+
+T = TypeVar("T")
+CHUNK = 500  # values per IN (...) list: far below SQLite's and PostgreSQL's bound-parameter limits
 
 
 def upsert(conn: Connection, table: sa.Table):  # type: ignore[no-untyped-def]
@@ -33,6 +38,13 @@ def to_storage(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """The distinct ``values`` (first-seen order) in lists short enough for one ``IN (...)`` each."""
+    unique = list(dict.fromkeys(values))
+    for start in range(0, len(unique), size):
+        yield unique[start : start + size]
 
 
 def is_postgres(conn: Connection) -> bool:

@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.store.dialect import as_utc, for_claim, to_storage, upsert
+from paperboy.store.dialect import as_utc, chunks, for_claim, to_storage, upsert
 from paperboy.store.schema import digest_items, digest_outbox, mail_suppressions, subscriptions
 
 o = digest_outbox
@@ -118,8 +118,7 @@ def add_digests(
 def already_sent(conn: Connection, subscription_ids: Sequence[int]) -> dict[int, set[int]]:
     """Paper ids each subscription was already given."""
     found: dict[int, set[int]] = {sid: set() for sid in subscription_ids}
-    for start in range(0, len(subscription_ids), 500):
-        chunk = list(subscription_ids[start : start + 500])
+    for chunk in chunks(subscription_ids):
         rows = conn.execute(
             sa.select(digest_items.c.subscription_id, digest_items.c.paper_id).where(
                 digest_items.c.subscription_id.in_(chunk)

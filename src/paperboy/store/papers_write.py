@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from paperboy.models import Author, Batch, DailyEntry, Organization, Paper, Submitter
 from paperboy.store.authors import index_authors
 from paperboy.store.dialect import executemany, to_storage, upsert
+from paperboy.store.papers import paper_ids
 from paperboy.store.schema import daily_entries, organizations, papers, users
 
 VERSIONED_FIELDS = (
@@ -172,18 +173,6 @@ def _upsert_submitters(conn: Connection, people: Iterable[Submitter]) -> dict[st
     )
     found = conn.execute(sa.select(users.c.username, users.c.id).where(users.c.username.in_(unique)))
     return {name: ident for name, ident in found}
-
-
-def paper_ids(conn: Connection, arxiv_ids: Iterable[str]) -> dict[str, int]:
-    wanted = list(set(arxiv_ids))
-    if not wanted:
-        return {}
-    found: dict[str, int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        rows = conn.execute(sa.select(papers.c.arxiv_id, papers.c.id).where(papers.c.arxiv_id.in_(chunk)))
-        found.update({arxiv_id: ident for arxiv_id, ident in rows})
-    return found
 
 
 def upsert_papers(conn: Connection, batch_papers: Sequence[Paper]) -> None:
