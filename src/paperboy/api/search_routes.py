@@ -8,17 +8,18 @@ parameters (mode, sort, filters, paging) are ours and optional. ``/api/papers/{i
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from paperboy.api import serialize
 from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperOut
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http.cache import PUBLIC
 from paperboy.http.deps import get_search
+from paperboy.http.wire import Wire, wire_list
 from paperboy.models import split_arxiv_id
 from paperboy.search.searcher import make_filters, search
 from paperboy.search.service import SearchService
@@ -33,7 +34,9 @@ ERRORS = {
 }
 
 
-class SimilarOut(BaseModel):
+class SimilarOut(Wire):
+    omit_none: ClassVar[bool] = True  # the nested paper leaves unknown keys out
+
     paper: PaperOut
     reason: str = Field(description="One line: what the two papers have in common.")
     score: float = Field(description="Fused similarity, higher is closer (comparable within one list only).")
@@ -86,7 +89,7 @@ def search_papers(
     page = search(
         service, q or "", mode=mode, sort=sort, filters=filters, offset=p * limit, limit=limit, snippets=False
     )
-    return JSONResponse([serialize.search_entry(hit.view) for hit in page.hits])
+    return JSONResponse(wire_list([serialize.search_entry(hit.view) for hit in page.hits]))
 
 
 @router.get(
@@ -111,6 +114,11 @@ def similar(
         raise NotFound(f"paper {arxiv_id} not found")
     hits = similar_papers(service, view.paper_id, k=limit)
     return JSONResponse(
-        [{"paper": serialize.paper(h.view), "reason": h.reason, "score": round(h.score, 4)} for h in hits],
+        wire_list(
+            [
+                SimilarOut(paper=serialize.paper(h.view), reason=h.reason, score=round(h.score, 4))
+                for h in hits
+            ]
+        ),
         headers={"Cache-Control": PUBLIC},
     )

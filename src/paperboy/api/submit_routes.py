@@ -101,5 +101,7 @@ def submit(request: Request, body: SubmitIn, user: Annotated[Account, Depends(_s
         mine = feed(conn, day, day, limit=1000, submitter=user.username)
     item = next((i for i in mine if i.view.paper.arxiv_id == arxiv_id), None)
     return JSONResponse(
-        serialize.paper_info(view, item), status_code=201, headers={"Location": f"/api/papers/{arxiv_id}"}
+        serialize.paper_info(view, item).wire(),
+        status_code=201,
+        headers={"Location": f"/api/papers/{arxiv_id}"},
     )

@@ -39,14 +39,6 @@ class VoteState:
     local_upvotes: int
     voted: bool
 
-    def as_json(self) -> dict[str, int | bool]:
-        return {
-            "upvotes": self.upvotes,
-            "hfUpvotes": self.hf_upvotes,
-            "localUpvotes": self.local_upvotes,
-            "voted": self.voted,
-        }
-
 
 def is_moderator(user: Account | None) -> bool:
     return user is not None and user.can_moderate
