@@ -71,8 +71,11 @@ def search_papers(
         Query(description="`hybrid` (default), `keyword` (BM25 only) or `semantic` (meaning only)."),
     ] = "hybrid",
     sort: Annotated[
-        Literal["relevance", "date", "trending"],
-        Query(description="`relevance` (default), `date` (newest first) or `trending` (most upvoted first)."),
+        Literal["relevance", "date", "upvotes", "trending"],
+        Query(
+            description="`relevance` (default), `date` (newest first) or `upvotes` (most upvoted first; "
+            "`trending` is accepted as its older name)."
+        ),
     ] = "relevance",
     date_from: Annotated[date | None, Query(description="Published on or after this day.")] = None,
     date_to: Annotated[date | None, Query(description="Published on or before this day.")] = None,

@@ -98,8 +98,6 @@ def reindex(
     Needs the index writer lock: stop the server (or run it on another index directory) first. Readers keep
     answering from the old index until the new one is committed in one step.
     """
-    from paperboy.search.sync import load_vectors
-
     service = _service()
     if not service.lock.try_acquire():
         typer.secho(
@@ -117,16 +115,11 @@ def reindex(
             )
         if vectors and service.model is not None:
             began = time.perf_counter()
-            path = service._snapshot_path()
-            for suffix in (".json", ".faiss", ".npy"):
-                path.with_name(path.name + suffix).unlink(missing_ok=True)
-            service._refresh_vectors()
-            if service.vectors is not None:
-                service.vectors = load_vectors(service.engine, service.model, service.vectors.dim, None)
-                service.vectors.save(path, service.model)
+            rebuilt = service.rebuild_vectors()
+            if rebuilt is not None:
                 typer.echo(
-                    f"vector index: {len(service.vectors):,} {service.model} vectors "
-                    f"({service.vectors.kind}) in {time.perf_counter() - began:.1f} s"
+                    f"vector index: {len(rebuilt):,} {service.model} vectors "
+                    f"({rebuilt.kind}) in {time.perf_counter() - began:.1f} s"
                 )
             else:
                 typer.echo(f"vector index: no {service.model} embeddings yet (run `paperboy embed`)")
@@ -137,13 +130,15 @@ def reindex(
 def search_command(
     query: Annotated[str, typer.Argument(help="What to look for, e.g. '\"chain of thought\" author:wei'.")],
     mode: Annotated[str, typer.Option(help="hybrid, keyword or semantic.")] = "hybrid",
-    sort: Annotated[str, typer.Option(help="relevance, date or trending.")] = "relevance",
+    sort: Annotated[
+        str, typer.Option(help="relevance, date or upvotes (most upvoted; 'trending' is its older name).")
+    ] = "relevance",
     limit: Annotated[int, typer.Option(help="Results to show.")] = 10,
 ) -> None:
     """Search from the command line, exactly as the site does (index must exist: run `paperboy reindex`)."""
-    from paperboy.search.searcher import MODES, SORTS, search
+    from paperboy.search.searcher import MODES, SORTS, canonical_sort, search
 
-    if mode not in MODES or sort not in SORTS:
+    if mode not in MODES or canonical_sort(sort) not in SORTS:
         raise typer.BadParameter(f"mode is one of {MODES}, sort one of {SORTS}")
     service = _service()
     try:

@@ -28,13 +28,20 @@ from paperboy.search.text import snippet
 from paperboy.store.papers import views_by_id
 
 Mode = Literal["keyword", "semantic", "hybrid"]
-Sort = Literal["relevance", "date", "trending"]
+Sort = Literal["relevance", "date", "upvotes"]
 MODES: tuple[str, ...] = ("hybrid", "keyword", "semantic")
-SORTS: tuple[str, ...] = ("relevance", "date", "trending")
+SORTS: tuple[str, ...] = ("relevance", "date", "upvotes")
+# "trending" was this sort's first name; it is still accepted, but the feeds' trending score is another thing.
+SORT_ALIASES = {"trending": "upvotes"}
 MAX_RESULTS = 1000  # deepest result reachable by paging
 SEMANTIC_DEPTH = 100  # semantic candidates fused into hybrid results, and the size of a semantic result list
-ORDER_FIELDS = {"date": "published", "trending": "upvotes"}
+ORDER_FIELDS = {"date": "published", "upvotes": "upvotes"}
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="paperboy-embed-query")
+
+
+def canonical_sort(sort: str) -> str:
+    """The sort's current name (``trending`` -> ``upvotes``); unknown names are returned as they are."""
+    return SORT_ALIASES.get(sort, sort)
 
 
 @dataclass(slots=True)
@@ -73,6 +80,7 @@ def search(
     """One page of results; ``snippets=False`` for callers that show no excerpt (the JSON API), which saves
     a quarter of a millisecond a hit."""
     service.refresh()
+    sort = canonical_sort(sort)
     parsed = parse(q, prefix_last=prefix_last)
     filters = _merge(filters or Filters(), parsed)
     offset = max(0, min(offset, MAX_RESULTS - 1))

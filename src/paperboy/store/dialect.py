@@ -23,16 +23,8 @@ def upsert(conn: Connection, table: sa.Table):  # type: ignore[no-untyped-def]
 
 
 def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones. Both become aware UTC."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def to_storage(value: datetime | None) -> datetime | None:
-    """Store every timestamp in UTC so SQLite's text timestamps sort and compare correctly."""
+    """Aware UTC, naive meaning UTC: on the way in, so SQLite's text timestamps sort and compare correctly;
+    on the way out, because SQLite hands back naive datetimes (stored as UTC) and PostgreSQL aware ones."""
     if value is None:
         return None
     if value.tzinfo is None:
@@ -58,7 +50,7 @@ def _sqlite_value(column_type: sa.types.TypeEngine, value: object) -> object:
     if isinstance(column_type, sa.JSON):
         return json.dumps(value)
     if isinstance(value, datetime):
-        return to_storage(value).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # type: ignore[union-attr]
+        return as_utc(value).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # type: ignore[union-attr]
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):

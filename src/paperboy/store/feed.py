@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -12,19 +13,20 @@ from paperboy.store.dialect import as_utc
 from paperboy.store.papers import TOTAL_UPVOTES, VISIBLE, view_columns, view_of, with_organization
 from paperboy.store.schema import daily_entries, organizations, papers, users
 
-SORTS = ("publishedAt", "trending")
-
 
 def feed(
     conn: Connection,
     start: date,
     end: date,
-    sort: str = "trending",
+    sort: Literal["upvotes", "publishedAt"] = "upvotes",
     limit: int = 50,
     offset: int = 0,
     submitter: str | None = None,
 ) -> list[FeedItem]:
-    """Papers featured between ``start`` and ``end`` inclusive; a paper featured twice appears once."""
+    """Papers featured between ``start`` and ``end`` inclusive; a paper featured twice appears once.
+
+    Most upvoted or most recently featured first; the trending score is computed in ``discovery.trending``.
+    """
     first_day = (
         sa.select(daily_entries.c.paper_id, sa.func.min(daily_entries.c.day).label("day"))
         .where(daily_entries.c.day.between(start, end))
@@ -40,8 +42,10 @@ def feed(
         query = query.where(users.c.username == submitter)
     if sort == "publishedAt":
         query = query.order_by(daily_entries.c.submitted_at.desc(), TOTAL_UPVOTES.desc(), papers.c.id)
-    else:
+    elif sort == "upvotes":
         query = query.order_by(TOTAL_UPVOTES.desc(), daily_entries.c.submitted_at.desc(), papers.c.id)
+    else:
+        raise ValueError(f"feed sorts by upvotes or publishedAt, not {sort!r}")
     return [_item(row) for row in conn.execute(query.limit(limit).offset(offset))]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from paperboy.models import Author, Batch, DailyEntry, Organization, Paper, Submitter
 from paperboy.store.authors import index_authors
-from paperboy.store.dialect import executemany, to_storage, upsert
+from paperboy.store.dialect import as_utc, executemany, upsert
 from paperboy.store.papers import paper_ids
 from paperboy.store.schema import daily_entries, organizations, papers, users
 
@@ -64,8 +64,8 @@ def _paper_row(paper: Paper, org_ids: dict[str, int]) -> dict:
         "authors": [_author(a) for a in paper.authors] or None,
         "categories": list(paper.categories) or None,
         "primary_category": paper.primary_category or (paper.categories[0] if paper.categories else None),
-        "submitted_at": to_storage(paper.submitted_at),
-        "updated_at": to_storage(paper.updated_at),
+        "submitted_at": as_utc(paper.submitted_at),
+        "updated_at": as_utc(paper.updated_at),
         "announced_on": paper.announced_on,
         "doi": paper.doi,
         "journal_ref": paper.journal_ref,
@@ -209,7 +209,7 @@ def upsert_entries(conn: Connection, entries: Sequence[DailyEntry]) -> None:
             "paper_id": ids[e.arxiv_id],
             "submitter_id": submitter_ids.get(e.submitter.username) if e.submitter else None,
             "source": e.source,
-            "submitted_at": to_storage(e.submitted_at),
+            "submitted_at": as_utc(e.submitted_at),
         }
         for e in entries
     ]
