@@ -37,10 +37,10 @@ from paperboy.config import Settings  # noqa: E402
 from paperboy.digest import compose, render  # noqa: E402
 from paperboy.digest.outbox import due, plan, queue  # noqa: E402
 from paperboy.digest.personal import recommender_factory  # noqa: E402
-from paperboy.store import digests  # noqa: E402
 from paperboy.store.dialect import executemany  # noqa: E402
 from paperboy.store.engine import create_engine  # noqa: E402
 from paperboy.store.migrate import upgrade  # noqa: E402
+from paperboy.store.papers import views_by_id  # noqa: E402
 from paperboy.store.schema import daily_entries, paper_embeddings, papers, subscriptions, users, votes  # noqa: E402
 
 DAY = date(2025, 9, 26)
@@ -159,7 +159,7 @@ def _build_and_render(args: tuple[str, int, int]) -> tuple[int, int, int, float]
         wanted = {p.paper_id for item in chunk for p in item.picks} - views.keys()
         if wanted:
             with engine.connect() as conn:
-                views.update(digests.views(conn, list(wanted)))
+                views.update(views_by_id(conn, list(wanted), include_hidden=True))
         for item in chunk:
             picks = [p.as_dict() for p in item.picks]
             shown = compose.items(settings, picks, views, cache)

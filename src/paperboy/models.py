@@ -105,6 +105,31 @@ class DailyEntry:
 
 
 @dataclass(slots=True)
+class PaperView:
+    """A stored paper with what the pages show beside it."""
+
+    paper: Paper
+    upvotes: int  # imported baseline + local votes
+    num_comments: int  # imported count + visible local comments
+    paper_id: int = 0
+    hf_upvotes: int = 0
+    local_upvotes: int = 0
+    hidden: bool = False
+    featured_on: list[date] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FeedItem:
+    """One paper on one day's feed."""
+
+    view: PaperView
+    day: date
+    source: str
+    submitter: Submitter | None
+    submitted_at: datetime | None
+
+
+@dataclass(slots=True)
 class Checkpoint:
     """Where a source stands: committed in the same transaction as the rows it produced."""
 

@@ -25,6 +25,7 @@ from paperboy.config import Settings
 from paperboy.digest.outbox import queue
 from paperboy.digest.personal import recommender_factory
 from paperboy.digest.send import Sender, utcnow
+from paperboy.ingest.jobs import load_arxiv_oai, load_hf_api
 from paperboy.models import Checkpoint
 from paperboy.store.checkpoints import load_checkpoints, save_checkpoint
 from paperboy.store.leases import LeaderLock
@@ -51,34 +52,26 @@ def announcements(now: datetime, days: int) -> list[date]:
     return found
 
 
-def default_ingest(settings: Settings) -> Ingest | None:
+def default_ingest(engine: Engine, settings: Settings) -> Ingest | None:
     """The configured source: Hugging Face daily papers of the announcement's days, or arXiv OAI-PMH."""
     if settings.worker_ingest == "none":
         return None
 
     def ingest(day: date) -> int:
         if settings.worker_ingest == "hf":
-            from paperboy.cli_ingest import load_hf_api
-
-            report = load_hf_api([day, day + timedelta(days=1)])
+            report = load_hf_api(engine, settings, [day, day + timedelta(days=1)])
         else:
-            from paperboy.cli_ingest import _engine
-            from paperboy.ingest.arxiv_fetch import fetch_oai, oai_source
-            from paperboy.ingest.clients import make_client
-            from paperboy.ingest.runner import run
-
-            source = oai_source("arXivRaw", settings.worker_arxiv_set, day.isoformat(), None)
-            with make_client(settings) as client:
-                records = fetch_oai(
-                    client,
-                    settings.arxiv_oai_url,
-                    "arXivRaw",
-                    settings.worker_arxiv_set,
-                    day.isoformat(),
-                    None,
-                    None,
-                )
-                report = run(_engine(), source, records, "arXiv OAI-PMH", interactive=False)
+            # Each announcement is harvested whole: a token saved by an earlier try may have expired.
+            report = load_arxiv_oai(
+                engine,
+                settings,
+                "arXivRaw",
+                settings.worker_arxiv_set,
+                day.isoformat(),
+                None,
+                restart=True,
+                interactive=False,
+            )
         if not report.ok:
             raise RuntimeError(report.summary())
         return report.papers
@@ -89,7 +82,7 @@ def default_ingest(settings: Settings) -> Ingest | None:
 class Worker:
     def __init__(self, engine: Engine, settings: Settings, ingest: Ingest | None | bool = True) -> None:
         self.engine, self.settings = engine, settings
-        self.ingest = default_ingest(settings) if ingest is True else (ingest or None)
+        self.ingest = default_ingest(engine, settings) if ingest is True else (ingest or None)
         holder = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         ttl = timedelta(seconds=max(settings.worker_lease_seconds, 3 * settings.worker_tick_seconds))
         self.lock = LeaderLock(engine, "worker", holder, ttl)

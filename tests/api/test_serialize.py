@@ -13,8 +13,7 @@ from huggingface_hub.hf_api import PaperAuthor, PaperInfo, User
 
 from paperboy.api import serialize
 from paperboy.api.schemas import DailyPaperOut, PaperInfoOut
-from paperboy.models import Author, Organization, Paper, Submitter
-from paperboy.store.feed import FeedItem, PaperView
+from paperboy.models import Author, FeedItem, Organization, Paper, PaperView, Submitter
 
 BARE = PaperView(paper=Paper(arxiv_id="2501.00001", title="T"), upvotes=0, num_comments=0)
 
@@ -33,7 +32,7 @@ def test_iso_ms(value: datetime, text: str) -> None:
 
 
 def test_unknown_fields_are_left_out() -> None:
-    body = serialize.paper_info(BARE)
+    body = serialize.paper_info(BARE).wire()
     assert body == {
         "id": "2501.00001",
         "authors": [],
@@ -44,15 +43,15 @@ def test_unknown_fields_are_left_out() -> None:
         "localUpvotes": 0,
         "numComments": 0,
     }
-    entry = serialize.search_entry(BARE)
+    entry = serialize.search_entry(BARE).wire()
     assert set(entry) == {"paper", "title", "summary", "numComments", "isAuthorParticipating"}
 
 
 def test_author_ids_are_stable_and_distinct() -> None:
-    first = serialize.author("2501.00001", 0, Author("A"))
-    assert first == serialize.author("2501.00001", 0, Author("A"))
+    first = serialize.author("2501.00001", 0, Author("A")).wire()
+    assert first == serialize.author("2501.00001", 0, Author("A")).wire()
     assert len(first["_id"]) == 24 and int(first["_id"], 16) >= 0
-    assert first["_id"] != serialize.author("2501.00001", 1, Author("A"))["_id"]
+    assert first["_id"] != serialize.author("2501.00001", 1, Author("A")).wire()["_id"]
 
 
 def test_the_client_constructs_every_part() -> None:
@@ -60,11 +59,11 @@ def test_the_client_constructs_every_part() -> None:
     published = Paper(arxiv_id="2501.00001", title="T", submitted_at=datetime(2025, 1, 3, tzinfo=UTC))
     view = PaperView(paper=published, upvotes=3, num_comments=1)
     item = FeedItem(view=view, day=date(2025, 1, 6), source="local", submitter=who, submitted_at=None)
-    entry = serialize.daily_entry(item)
+    entry = serialize.daily_entry(item).wire()
     User(**entry["submittedBy"])
     User(**entry["paper"]["submittedOnDailyBy"])
-    HfOrganization(**serialize.organization(Organization("lab")))
-    PaperAuthor(**serialize.author("x", 0, Author("A", hidden=True)))
+    HfOrganization(**serialize.organization(Organization("lab")).wire())  # type: ignore[union-attr]
+    PaperAuthor(**serialize.author("x", 0, Author("A", hidden=True)).wire())
     info = PaperInfo(**entry)
     assert info.published_at == datetime(2025, 1, 3, tzinfo=UTC)
     assert info.submitted_at == datetime(2025, 1, 6, tzinfo=UTC)

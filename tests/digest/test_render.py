@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 from paperboy.config import Settings
 from paperboy.digest import compose, render
 from paperboy.digest.build import Pick, Pool, choose, window
-from paperboy.models import Author, Paper
+from paperboy.models import Author, Paper, PaperView
 from paperboy.rank.trending import TrendingWeights
 from paperboy.store import digests
-from paperboy.store.feed import PaperView
+from paperboy.store.papers import views_by_id
 from paperboy.store.subscriptions import Subscription
 from tests.digest.conftest import FRIDAY_MORNING
 
@@ -61,7 +61,7 @@ def _sample_digest(engine: Engine) -> str:
     liked = pool.by_id[picks[0].paper_id].view.paper.title
     picks[3] = Pick(picks[3].paper_id, f"close to “{liked[:60]}…”, which you upvoted", 0.5, "recommend")
     with engine.connect() as conn:
-        views = digests.views(conn, [p.paper_id for p in picks])
+        views = views_by_id(conn, [p.paper_id for p in picks], include_hidden=True)
     sub = Subscription(1, "ada@example.org", 7, "tok", "active", "daily", "UTC", 8)
     from paperboy.store.outbox import OutboxRow
 

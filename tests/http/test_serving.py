@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from paperboy.auth.secrets_util import digest
 from paperboy.store import comments, votes
 from paperboy.store.data_version import current
-from paperboy.store.embeddings import paper_id_of
+from paperboy.store.papers import paper_id_of
 from paperboy.store.schema import paper_neighbours
 from paperboy.store.sessions import create_session
 from tests.community.conftest import POPULAR, QUIET, Client, Site

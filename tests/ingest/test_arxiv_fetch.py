@@ -19,7 +19,7 @@ from paperboy.ingest.http import PoliteClient
 from paperboy.ingest.runner import run
 from paperboy.models import Batch, Failure
 from paperboy.store.checkpoints import load_checkpoints
-from paperboy.store.feed import get_paper
+from paperboy.store.papers import get_paper
 from paperboy.store.schema import papers
 from tests.conftest import FIXTURES, SHARED_DATA
 from tests.upstream import Reply, Upstream

@@ -71,9 +71,13 @@ def test_sort_by_date_and_by_upvotes(service: SearchService) -> None:
     newest = search(service, "model", mode="keyword", sort="date", limit=30)
     days = [h.view.paper.submitted_at for h in newest.hits]
     assert days == sorted(days, reverse=True)
-    voted = search(service, "model", mode="keyword", sort="trending", limit=30)
+    voted = search(service, "model", mode="keyword", sort="upvotes", limit=30)
     votes = [h.view.upvotes for h in voted.hits]
     assert votes == sorted(votes, reverse=True) and votes[0] > 0
+    older_name = search(service, "model", mode="keyword", sort="trending", limit=30)
+    assert older_name.sort == "upvotes" and [h.view.paper_id for h in older_name.hits] == [
+        h.view.paper_id for h in voted.hits
+    ]
 
 
 def test_paging_is_consistent_with_counts(service: SearchService) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from paperboy.search.embedding_job import EmbedJob
 from paperboy.search.sync import catch_up, load_vectors
 from paperboy.search.vectors import VectorIndex
-from paperboy.store import embeddings as store
+from paperboy.store.papers import paper_id_of
 from paperboy.store.schema import paper_embeddings
 from tests.search.conftest import HashEmbedder, add_papers, arxiv_paper
 
@@ -230,7 +230,7 @@ def test_readers_follow_the_writers_snapshots_through_catch_up(corpus: Engine, t
     add_papers(corpus, [arxiv_paper("2503.00001", "Gardening", "Tomatoes and basil in pots.", version=2)])
     EmbedJob(corpus, model).run()
     with corpus.connect() as conn:
-        pid = store.paper_id_of(conn, "2503.00001")
+        pid = paper_id_of(conn, "2503.00001")
     query = model.encode(["tomatoes basil pots gardening"])[0]
     assert catch_up(corpus, reader, model.name) == 1
     assert reader.dead == 1 and len(reader.delta_pids) == 1 and reader.search(query, 1)[0][0] == pid
@@ -268,6 +268,6 @@ def test_a_damaged_or_missing_snapshot_falls_back_to_the_database(
     index = load_vectors(corpus, model.name, model.dim, snap)
     assert not index.mapped and len(index) == count(corpus)
     with corpus.connect() as conn:
-        pid = store.paper_id_of(conn, "2503.00001")
+        pid = paper_id_of(conn, "2503.00001")
     assert index.search(model.encode(["surface codes quantum computing decoding"])[0], 1)[0][0] == pid
     assert catch_up(corpus, index, model.name) == 0  # the damaged generation is not retried every refresh

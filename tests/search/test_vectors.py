@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from paperboy.search.embedding_job import EmbedJob
 from paperboy.search.sync import catch_up, load_vectors
 from paperboy.search.vectors import VectorIndex
-from paperboy.store import embeddings as store
+from paperboy.store.papers import paper_id_of
 from paperboy.store.schema import paper_embeddings, papers
 from tests.search.conftest import HashEmbedder, add_papers, arxiv_paper
 
@@ -41,7 +41,7 @@ def test_vector_index_catches_up_by_watermark_and_replaces_vectors(corpus: Engin
     index = load_vectors(corpus, model.name, model.dim, None)
     assert len(index) == count(corpus) and index.watermark > 0
     with corpus.connect() as conn:
-        pid = store.paper_id_of(conn, "2503.00001")
+        pid = paper_id_of(conn, "2503.00001")
     query = model.encode(["surface codes quantum computing decoding"])[0]
     assert index.search(query, 1)[0][0] == pid
     add_papers(corpus, [arxiv_paper("2503.00001", "Gardening", "Tomatoes and basil in pots.", version=2)])

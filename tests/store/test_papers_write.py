@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 
 from paperboy.models import Author, Batch, Checkpoint, DailyEntry, Organization, Paper, Submitter
 from paperboy.store.checkpoints import load_checkpoints
-from paperboy.store.feed import get_paper
 from paperboy.store.ingest_sink import commit_batch
+from paperboy.store.papers import get_paper
 from paperboy.store.schema import daily_entries, papers
 
 

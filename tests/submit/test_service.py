@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 
 from paperboy.errors import BadRequest
 from paperboy.models import DailyEntry, Paper
-from paperboy.store.feed import feed, get_paper
+from paperboy.store.feed import feed
+from paperboy.store.papers import get_paper
 from paperboy.store.papers_write import upsert_entries, upsert_papers
 from paperboy.store.schema import papers
 from paperboy.submit import rules

@@ -14,12 +14,13 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
-from paperboy.api.community_schemas import CommentIn, CommentOut, ThreadOut, VoteOut
+from paperboy.api.community_schemas import CommentAuthorOut, CommentIn, CommentOut, ThreadOut
 from paperboy.api.schemas import ErrorOut
 from paperboy.api.serialize import iso_ms
 from paperboy.community import service
 from paperboy.http.deps import get_engine
 from paperboy.http.session import check_csrf, current_user, require_user, require_verified
+from paperboy.http.wire import VoteOut
 from paperboy.store.accounts import Account
 from paperboy.store.comments import CommentView
 from paperboy.text.markdown import render_comment
@@ -46,21 +47,23 @@ SIGNED_IN: dict[int | str, dict[str, Any]] = {
 }
 
 
-def comment_json(comment: CommentView, viewer: Account | None) -> dict[str, Any]:
+def comment_out(comment: CommentView, viewer: Account | None) -> CommentOut:
     readable = service.readable(comment, viewer)
-    author = None if comment.deleted else {"username": comment.username, "fullname": comment.fullname}
-    return {
-        "id": comment.id,
-        "parentId": comment.parent_id,
-        "author": author,
-        "createdAt": iso_ms(comment.created_at),
-        "editedAt": iso_ms(comment.edited_at) if comment.edited_at else None,
-        "deleted": comment.deleted,
-        "hidden": comment.hidden,
-        "body": comment.body if readable else None,
-        "html": render_comment(comment.body) if readable else None,
-        "replies": [comment_json(reply, viewer) for reply in comment.replies],
-    }
+    author = (
+        None if comment.deleted else CommentAuthorOut(username=comment.username, fullname=comment.fullname)
+    )
+    return CommentOut(
+        id=comment.id,
+        parentId=comment.parent_id,
+        author=author,
+        createdAt=iso_ms(comment.created_at),
+        editedAt=iso_ms(comment.edited_at) if comment.edited_at else None,
+        deleted=comment.deleted,
+        hidden=comment.hidden,
+        body=comment.body if readable else None,
+        html=render_comment(comment.body) if readable else None,
+        replies=[comment_out(reply, viewer) for reply in comment.replies],
+    )
 
 
 def _visible(comments: list[CommentView]) -> int:
@@ -76,7 +79,7 @@ def _voter(request: Request) -> Account:
 
 def _vote(request: Request, paper_id: str, on: bool) -> JSONResponse:
     user = _voter(request)
-    return JSONResponse(service.vote(request.app.state.engine, user, paper_id, on).as_json())
+    return JSONResponse(VoteOut.of(service.vote(request.app.state.engine, user, paper_id, on)).wire())
 
 
 @router.post(
@@ -114,14 +117,13 @@ def comments(request: Request, db: Db, paper_id: PaperId) -> JSONResponse:
         viewer = current_user(request)
         view = service.visible_paper(conn, paper_id, viewer)
         roots = service.thread(conn, view.paper_id)
-        return JSONResponse(
-            {
-                "paperId": view.paper.arxiv_id,
-                "numComments": view.num_comments,
-                "localComments": _visible(roots),
-                "comments": [comment_json(c, viewer) for c in roots],
-            }
+        thread = ThreadOut(
+            paperId=view.paper.arxiv_id,
+            numComments=view.num_comments,
+            localComments=_visible(roots),
+            comments=[comment_out(c, viewer) for c in roots],
         )
+        return JSONResponse(thread.wire())
 
 
 @router.post(
@@ -139,4 +141,4 @@ def post_comment(request: Request, paper_id: PaperId, comment: CommentIn) -> JSO
     _arxiv_id, comment_id = service.post_comment(engine, user, paper_id, comment.body, comment.parentId)
     with engine.connect() as conn:
         stored = service.get_comment(conn, comment_id)
-    return JSONResponse(comment_json(stored, user), status_code=201)
+    return JSONResponse(comment_out(stored, user).wire(), status_code=201)

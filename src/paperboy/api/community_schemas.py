@@ -1,7 +1,7 @@
-"""OpenAPI schemas of our own community endpoints (votes and comments), which Hugging Face does not have.
+"""OpenAPI schemas of our own community endpoints (comments), which Hugging Face does not have.
 
-As in ``schemas``, routes send plain dicts and these models document them; the tests validate real responses
-against them so the documentation cannot drift from the wire.
+As in ``schemas``, routes build these models and send ``wire()``; unlike Hugging Face's shapes, unknown values
+are sent as null. The vote counts (``VoteOut``) are in ``http.wire``: the pages' vote script reads them too.
 """
 
 from __future__ import annotations
@@ -9,22 +9,16 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from paperboy.api.schemas import ISO_MS
+from paperboy.http.wire import Wire
 from paperboy.text.markdown import MAX_COMMENT_LENGTH
 
 
-class VoteOut(BaseModel):
-    upvotes: int = Field(description="Total upvotes: `hfUpvotes` + `localUpvotes`, as `upvotes` on a paper.")
-    hfUpvotes: int = Field(description="Upvotes imported from Hugging Face, kept as a baseline.")
-    localUpvotes: int = Field(description="Upvotes cast on this site, one per account.")
-    voted: bool = Field(description="Whether you have upvoted the paper now.")
-
-
-class CommentAuthorOut(BaseModel):
+class CommentAuthorOut(Wire):
     username: str
     fullname: str | None = None
 
 
-class CommentOut(BaseModel):
+class CommentOut(Wire):
     """One comment with its replies. A deleted comment keeps its place (and its replies) but loses its
     author and text; a comment hidden by a moderator has no text except for moderators."""
 
@@ -44,7 +38,7 @@ class CommentOut(BaseModel):
     replies: list[CommentOut] = Field(default_factory=list, description="Oldest first.")
 
 
-class ThreadOut(BaseModel):
+class ThreadOut(Wire):
     paperId: str = Field(description="arXiv id without version.")
     numComments: int = Field(description="Comments imported from Hugging Face plus visible local comments.")
     localComments: int = Field(description="Visible comments posted here.")

@@ -8,8 +8,7 @@ collapsed so a title or name cannot break the document's structure.
 
 from __future__ import annotations
 
-from paperboy.models import Paper, Submitter
-from paperboy.store.feed import FeedItem, PaperView
+from paperboy.models import FeedItem, Paper, PaperView, Submitter
 
 ARXIV = "https://arxiv.org"
 

@@ -1,7 +1,7 @@
 """JSON routes on the Hugging Face Hub's papers API paths, so ``HfApi(endpoint=...)`` works against paperboy.
 
-Paths, parameters and field names mirror ``huggingface.co/api``; bodies are built by ``serialize`` and sent
-as they are (the ``response_model``s document them, the tests keep the two in step). Every bad parameter
+Paths, parameters and field names mirror ``huggingface.co/api``; bodies are the ``response_model``s, filled by
+``serialize`` and sent with ``wire()``, so the documentation and the bytes cannot drift. Every bad parameter
 becomes a 400 or 422 with a message naming it; errors are raised as ``paperboy.errors`` and mapped to HTTP in
 ``http.errors``.
 """
@@ -23,9 +23,11 @@ from paperboy.discovery.trending import trending_in
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http import cache
 from paperboy.http.deps import get_engine, get_settings
-from paperboy.models import split_arxiv_id
+from paperboy.http.wire import wire_list
+from paperboy.models import FeedItem, PaperView, split_arxiv_id
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
-from paperboy.store.feed import FeedItem, PaperView, feed, first_feature, get_paper, latest_day
+from paperboy.store.feed import feed, first_feature, latest_day
+from paperboy.store.papers import get_paper
 
 SHARED = {"Cache-Control": cache.PUBLIC}  # the same for every anonymous reader: cached (http.cache)
 router = APIRouter(tags=["papers (Hugging Face compatible)"])
@@ -126,7 +128,7 @@ def daily_papers(
             items = feed(
                 conn, period.start, period.end, sort=sort, limit=limit, offset=p * limit, submitter=submitter
             )
-        return JSONResponse([serialize.daily_entry(item) for item in items], headers=SHARED)
+        return JSONResponse(wire_list([serialize.daily_entry(item) for item in items]), headers=SHARED)
 
 
 def _load(conn: Connection, raw_id: str) -> tuple[PaperView, FeedItem | None]:
@@ -152,7 +154,7 @@ def _load(conn: Connection, raw_id: str) -> tuple[PaperView, FeedItem | None]:
 def paper_info(db: Db, paper_id: PaperId) -> JSONResponse:
     with db.connect() as conn:
         view, item = _load(conn, paper_id)
-        return JSONResponse(serialize.paper_info(view, item), headers=SHARED)
+        return JSONResponse(serialize.paper_info(view, item).wire(), headers=SHARED)
 
 
 @router.get(

@@ -1,20 +1,25 @@
-"""OpenAPI schemas of the Hugging Face compatible JSON API.
+"""OpenAPI schemas of the Hugging Face compatible JSON API, and the bodies the routes send.
 
-The routes build their bodies with ``paperboy.api.serialize`` (plain dicts, unknown keys omitted, as Hugging
-Face omits them); these models exist so ``/api/openapi.json`` documents every field, and the tests validate
-real responses against them so the documentation cannot drift from what is served. Extra keys are allowed
+``paperboy.api.serialize`` fills these models from stored records and the routes send ``model.wire()``
+(unknown values left out, as Hugging Face leaves them out), so ``/api/openapi.json`` and the bytes come from
+one definition. Field order is the order Hugging Face writes. Extra keys are allowed in the documented schema
 because Hugging Face adds fields over time and clients must tolerate them.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from paperboy.http.wire import Wire
 
 ISO_MS = "ISO 8601 in UTC with milliseconds, for example 2025-09-25T14:58:29.000Z"
 
 
-class _Open(BaseModel):
+class _Open(Wire):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
+    omit_none: ClassVar[bool] = True
 
 
 class AuthorOut(_Open):
@@ -34,18 +39,18 @@ class OrganizationOut(_Open):
 class SubmitterOut(_Open):
     """``submittedBy`` of a daily entry: Hugging Face names the handle ``name`` here."""
 
-    name: str = Field(description="Username of whoever featured the paper.")
-    fullname: str | None = None
     avatarUrl: str | None = None
+    fullname: str | None = None
+    name: str = Field(description="Username of whoever featured the paper.")
     type: str = "user"
 
 
 class DailySubmitterOut(_Open):
     """``submittedOnDailyBy`` inside a paper: Hugging Face names the handle ``user`` here."""
 
-    user: str = Field(description="Username of whoever featured the paper.")
-    fullname: str | None = None
     avatarUrl: str | None = None
+    fullname: str | None = None
+    user: str = Field(description="Username of whoever featured the paper.")
     type: str = "user"
 
 

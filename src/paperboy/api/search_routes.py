@@ -8,22 +8,23 @@ parameters (mode, sort, filters, paging) are ours and optional. ``/api/papers/{i
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from paperboy.api import serialize
 from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperOut
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http.cache import PUBLIC
 from paperboy.http.deps import get_search
+from paperboy.http.wire import Wire, wire_list
 from paperboy.models import split_arxiv_id
 from paperboy.search.searcher import make_filters, search
 from paperboy.search.service import SearchService
 from paperboy.search.similar_papers import similar_papers
-from paperboy.store.feed import get_paper
+from paperboy.store.papers import get_paper
 
 router = APIRouter(tags=["search"])
 Search = Annotated[SearchService, Depends(get_search)]
@@ -33,7 +34,9 @@ ERRORS = {
 }
 
 
-class SimilarOut(BaseModel):
+class SimilarOut(Wire):
+    omit_none: ClassVar[bool] = True  # the nested paper leaves unknown keys out
+
     paper: PaperOut
     reason: str = Field(description="One line: what the two papers have in common.")
     score: float = Field(description="Fused similarity, higher is closer (comparable within one list only).")
@@ -68,8 +71,11 @@ def search_papers(
         Query(description="`hybrid` (default), `keyword` (BM25 only) or `semantic` (meaning only)."),
     ] = "hybrid",
     sort: Annotated[
-        Literal["relevance", "date", "trending"],
-        Query(description="`relevance` (default), `date` (newest first) or `trending` (most upvoted first)."),
+        Literal["relevance", "date", "upvotes", "trending"],
+        Query(
+            description="`relevance` (default), `date` (newest first) or `upvotes` (most upvoted first; "
+            "`trending` is accepted as its older name)."
+        ),
     ] = "relevance",
     date_from: Annotated[date | None, Query(description="Published on or after this day.")] = None,
     date_to: Annotated[date | None, Query(description="Published on or before this day.")] = None,
@@ -86,7 +92,7 @@ def search_papers(
     page = search(
         service, q or "", mode=mode, sort=sort, filters=filters, offset=p * limit, limit=limit, snippets=False
     )
-    return JSONResponse([serialize.search_entry(hit.view) for hit in page.hits])
+    return JSONResponse(wire_list([serialize.search_entry(hit.view) for hit in page.hits]))
 
 
 @router.get(
@@ -111,6 +117,11 @@ def similar(
         raise NotFound(f"paper {arxiv_id} not found")
     hits = similar_papers(service, view.paper_id, k=limit)
     return JSONResponse(
-        [{"paper": serialize.paper(h.view), "reason": h.reason, "score": round(h.score, 4)} for h in hits],
+        wire_list(
+            [
+                SimilarOut(paper=serialize.paper(h.view), reason=h.reason, score=round(h.score, 4))
+                for h in hits
+            ]
+        ),
         headers={"Cache-Control": PUBLIC},
     )

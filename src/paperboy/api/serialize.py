@@ -1,21 +1,26 @@
-"""Our stored records → the JSON shapes of the Hugging Face Hub papers API (pure functions, no I/O).
+"""Our stored records → the response models of ``schemas`` (pure functions, no I/O).
 
 This is the inverse of ``paperboy.ingest.hf_daily``: field names, nesting and date format follow what
 ``huggingface.co/api/daily_papers`` serves, so the official ``huggingface_hub`` client (and scripts written
-against Hugging Face) read our answers unchanged. Keys whose value we do not know are left out rather than
-sent as ``null``, because Hugging Face omits them too and clients test for presence.
+against Hugging Face) read our answers unchanged. Values we do not know stay ``None`` here, and ``wire()``
+leaves their keys out, because Hugging Face omits them too and clients test for presence.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, time
-from typing import Any
 
-from paperboy.models import Author, Organization, Paper, Submitter
-from paperboy.store.feed import FeedItem, PaperView
-
-JSON = dict[str, Any]
+from paperboy.api.schemas import (
+    AuthorOut,
+    DailyPaperOut,
+    DailySubmitterOut,
+    OrganizationOut,
+    PaperInfoOut,
+    PaperOut,
+    SubmitterOut,
+)
+from paperboy.models import Author, FeedItem, Organization, Paper, PaperView, Submitter
 
 
 def iso_ms(value: datetime) -> str:
@@ -28,11 +33,6 @@ def _maybe_iso(value: datetime | None) -> str | None:
     return iso_ms(value) if value is not None else None
 
 
-def _compact(fields: JSON) -> JSON:
-    """Drop unknown values: Hugging Face leaves such keys out instead of sending null."""
-    return {key: value for key, value in fields.items() if value is not None}
-
-
 def author_id(arxiv_id: str, position: int) -> str:
     """A stable 24-hex id per author slot, shaped like Hugging Face's ``_id`` (which we do not store).
 
@@ -41,33 +41,29 @@ def author_id(arxiv_id: str, position: int) -> str:
     return hashlib.sha1(f"{arxiv_id}#{position}".encode()).hexdigest()[:24]
 
 
-def author(arxiv_id: str, position: int, record: Author) -> JSON:
-    return {"_id": author_id(arxiv_id, position), "name": record.name, "hidden": record.hidden}
+def author(arxiv_id: str, position: int, record: Author) -> AuthorOut:
+    return AuthorOut(id=author_id(arxiv_id, position), name=record.name, hidden=record.hidden)
 
 
-def organization(record: Organization | None) -> JSON | None:
+def organization(record: Organization | None) -> OrganizationOut | None:
     """Hugging Face calls the avatar ``avatar`` here (not ``avatarUrl`` as for users)."""
     if record is None:
         return None
-    return _compact({"name": record.name, "fullname": record.fullname, "avatar": record.avatar_url})
+    return OrganizationOut(name=record.name, fullname=record.fullname, avatar=record.avatar_url)
 
 
-def submitted_by(record: Submitter | None) -> JSON | None:
+def submitted_by(record: Submitter | None) -> SubmitterOut | None:
     """The entry-level ``submittedBy``: the username is under ``name``."""
     if record is None:
         return None
-    return _compact(
-        {"avatarUrl": record.avatar_url, "fullname": record.fullname, "name": record.username, "type": "user"}
-    )
+    return SubmitterOut(avatarUrl=record.avatar_url, fullname=record.fullname, name=record.username)
 
 
-def submitted_on_daily_by(record: Submitter | None) -> JSON | None:
+def submitted_on_daily_by(record: Submitter | None) -> DailySubmitterOut | None:
     """The paper-level ``submittedOnDailyBy``: the same person, with the username under ``user``."""
     if record is None:
         return None
-    return _compact(
-        {"avatarUrl": record.avatar_url, "fullname": record.fullname, "user": record.username, "type": "user"}
-    )
+    return DailySubmitterOut(avatarUrl=record.avatar_url, fullname=record.fullname, user=record.username)
 
 
 def _featured_at(item: FeedItem) -> datetime:
@@ -77,59 +73,59 @@ def _featured_at(item: FeedItem) -> datetime:
     return datetime.combine(item.day, time(0), tzinfo=UTC)
 
 
-def paper(view: PaperView, item: FeedItem | None = None) -> JSON:
-    """The ``paper`` object; ``item`` (how it was featured) adds ``submittedOnDailyAt``/``By`` when known."""
+def _paper_fields(view: PaperView, item: FeedItem | None) -> dict:
     record: Paper = view.paper
-    return _compact(
-        {
-            "id": record.arxiv_id,
-            "authors": [author(record.arxiv_id, i, a) for i, a in enumerate(record.authors)],
-            "publishedAt": _maybe_iso(record.submitted_at),
-            "submittedOnDailyAt": iso_ms(_featured_at(item)) if item else None,
-            "title": record.title,
-            "submittedOnDailyBy": submitted_on_daily_by(item.submitter) if item else None,
-            "summary": record.abstract,
-            "upvotes": view.upvotes,
-            # Ours, beside Hugging Face's total: the imported baseline and the votes cast here.
-            "hfUpvotes": view.hf_upvotes,
-            "localUpvotes": view.local_upvotes,
-            "githubRepo": record.github_repo,
-            "githubStars": record.github_stars,
-            "projectPage": record.project_page,
-            "ai_summary": record.ai_summary,
-            "ai_keywords": list(record.ai_keywords) if record.ai_keywords is not None else None,
-            "organization": organization(record.organization),
-        }
-    )
+    return {
+        "id": record.arxiv_id,
+        "authors": [author(record.arxiv_id, i, a) for i, a in enumerate(record.authors)],
+        "publishedAt": _maybe_iso(record.submitted_at),
+        "submittedOnDailyAt": iso_ms(_featured_at(item)) if item else None,
+        "title": record.title,
+        "submittedOnDailyBy": submitted_on_daily_by(item.submitter) if item else None,
+        "summary": record.abstract,
+        "upvotes": view.upvotes,
+        # Ours, beside Hugging Face's total: the imported baseline and the votes cast here.
+        "hfUpvotes": view.hf_upvotes,
+        "localUpvotes": view.local_upvotes,
+        "githubRepo": record.github_repo,
+        "githubStars": record.github_stars,
+        "projectPage": record.project_page,
+        "ai_summary": record.ai_summary,
+        "ai_keywords": list(record.ai_keywords) if record.ai_keywords is not None else None,
+        "organization": organization(record.organization),
+    }
 
 
-def paper_info(view: PaperView, item: FeedItem | None = None) -> JSON:
+def paper(view: PaperView, item: FeedItem | None = None) -> PaperOut:
+    """The ``paper`` object; ``item`` (how it was featured) adds ``submittedOnDailyAt``/``By`` when known."""
+    return PaperOut(**_paper_fields(view, item))
+
+
+def paper_info(view: PaperView, item: FeedItem | None = None) -> PaperInfoOut:
     """``GET /api/papers/{id}``: the paper object at top level plus ``numComments``."""
-    return {**paper(view, item), "numComments": view.num_comments}
+    return PaperInfoOut(**_paper_fields(view, item), numComments=view.num_comments)
 
 
-def _entry(view: PaperView, item: FeedItem | None) -> JSON:
+def _entry(view: PaperView, item: FeedItem | None) -> DailyPaperOut:
     record = view.paper
-    return _compact(
-        {
-            "paper": paper(view, item),
-            "publishedAt": iso_ms(_featured_at(item)) if item else None,
-            "title": record.title,
-            "summary": record.abstract,
-            "thumbnail": record.thumbnail,
-            "numComments": view.num_comments,
-            "submittedBy": submitted_by(item.submitter) if item else None,
-            "organization": organization(record.organization),
-            "isAuthorParticipating": False,
-        }
+    return DailyPaperOut(
+        paper=paper(view, item),
+        publishedAt=iso_ms(_featured_at(item)) if item else None,
+        title=record.title,
+        summary=record.abstract,
+        thumbnail=record.thumbnail,
+        numComments=view.num_comments,
+        submittedBy=submitted_by(item.submitter) if item else None,
+        organization=organization(record.organization),
+        isAuthorParticipating=False,
     )
 
 
-def daily_entry(item: FeedItem) -> JSON:
+def daily_entry(item: FeedItem) -> DailyPaperOut:
     """One element of ``/api/daily_papers``: the top-level ``publishedAt`` is when it was featured."""
     return _entry(item.view, item)
 
 
-def search_entry(view: PaperView) -> JSON:
+def search_entry(view: PaperView) -> DailyPaperOut:
     """One element of ``/api/papers/search``: the daily-entry shape minus the feature details we lack here."""
     return _entry(view, None)

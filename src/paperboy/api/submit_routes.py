@@ -21,7 +21,8 @@ from paperboy.config import Settings
 from paperboy.errors import PaperboyError
 from paperboy.http.session import check_csrf, require_verified
 from paperboy.store.accounts import Account
-from paperboy.store.feed import feed, get_paper
+from paperboy.store.feed import feed
+from paperboy.store.papers import get_paper
 from paperboy.submit import rules
 from paperboy.submit.service import app_client, submit_paper
 
@@ -100,5 +101,7 @@ def submit(request: Request, body: SubmitIn, user: Annotated[Account, Depends(_s
         mine = feed(conn, day, day, limit=1000, submitter=user.username)
     item = next((i for i in mine if i.view.paper.arxiv_id == arxiv_id), None)
     return JSONResponse(
-        serialize.paper_info(view, item), status_code=201, headers={"Location": f"/api/papers/{arxiv_id}"}
+        serialize.paper_info(view, item).wire(),
+        status_code=201,
+        headers={"Location": f"/api/papers/{arxiv_id}"},
     )

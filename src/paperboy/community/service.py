@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Connection, Engine
 
 from paperboy.errors import BadRequest, Forbidden, NotFound
-from paperboy.models import split_arxiv_id
+from paperboy.models import PaperView, split_arxiv_id
 from paperboy.store import comments as comment_store
 from paperboy.store import community as community_store
 from paperboy.store import votes as vote_store
 from paperboy.store.accounts import Account
 from paperboy.store.comments import CommentView
-from paperboy.store.feed import PaperView, get_paper
+from paperboy.store.papers import get_paper
 from paperboy.text.markdown import MAX_COMMENT_LENGTH
 
 # Replies nest at most this deep; a reply to the deepest level joins its parent's level instead, so pages
@@ -38,14 +38,6 @@ class VoteState:
     hf_upvotes: int
     local_upvotes: int
     voted: bool
-
-    def as_json(self) -> dict[str, int | bool]:
-        return {
-            "upvotes": self.upvotes,
-            "hfUpvotes": self.hf_upvotes,
-            "localUpvotes": self.local_upvotes,
-            "voted": self.voted,
-        }
 
 
 def is_moderator(user: Account | None) -> bool:

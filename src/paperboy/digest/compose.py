@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from paperboy import mailer
 from paperboy.config import Settings
 from paperboy.digest import render, tokens
-from paperboy.store.feed import PaperView
+from paperboy.models import PaperView
 from paperboy.store.outbox import OutboxRow
 from paperboy.store.subscriptions import Subscription
 

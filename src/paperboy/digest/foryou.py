@@ -14,9 +14,10 @@ from paperboy.config import Settings
 from paperboy.digest.build import Pool, window
 from paperboy.digest.outbox import weights
 from paperboy.digest.personal import PoolRecommender
+from paperboy.models import PaperView
 from paperboy.store import digests, feed
 from paperboy.store import recommendations as rec_store
-from paperboy.store.feed import PaperView
+from paperboy.store.papers import views_by_id
 
 
 def refresh(engine: Engine, settings: Settings, user_id: int, now: datetime) -> int:
@@ -41,5 +42,5 @@ def refresh(engine: Engine, settings: Settings, user_id: int, now: datetime) -> 
 def recent(engine: Engine, user_id: int, limit: int = 50) -> list[tuple[dict, PaperView]]:
     with engine.connect() as conn:
         picks = rec_store.picks_of(conn, user_id, limit)
-        views = digests.views(conn, [p["paper_id"] for p in picks])
+        views = views_by_id(conn, [p["paper_id"] for p in picks], include_hidden=True)
     return [(p, views[p["paper_id"]]) for p in picks if p["paper_id"] in views]

@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from paperboy.store.feed import PaperView
+from paperboy.models import PaperView
 
 TEMPLATES = Path(__file__).with_name("templates")
 SENTENCE = re.compile(r"(.+?[.!?])(\s|$)", re.S)

@@ -26,9 +26,10 @@ from sqlalchemy.engine import Engine
 from paperboy import mailer
 from paperboy.config import Settings
 from paperboy.digest.compose import compose
-from paperboy.store import digests, outbox, subscriptions
-from paperboy.store.feed import PaperView
+from paperboy.models import PaperView
+from paperboy.store import outbox, subscriptions
 from paperboy.store.outbox import OutboxRow
+from paperboy.store.papers import views_by_id
 from paperboy.store.subscriptions import Subscription
 
 log = logging.getLogger("paperboy.digest")
@@ -148,7 +149,7 @@ class Sender:
         with self.engine.connect() as conn:
             suppressed = outbox.suppressed_among(conn, [r.email for r in rows])
             subs = subscriptions.by_ids(conn, [r.subscription_id for r in rows])
-            views = digests.views(conn, [p["paper_id"] for r in rows for p in r.picks])
+            views = views_by_id(conn, [p["paper_id"] for r in rows for p in r.picks], include_hidden=True)
         cache: dict[int, dict] = {}  # a paper's rendered parts, shared by the batch's digests
         for row in rows:
             sub = subs.get(row.subscription_id)

@@ -13,11 +13,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from paperboy.errors import BadRequest, Forbidden, NotFound
-from paperboy.models import split_arxiv_id
+from paperboy.models import PaperView, split_arxiv_id
 from paperboy.store import claims as store
 from paperboy.store.accounts import Account
 from paperboy.store.claims import APPROVED, PENDING, Claim
-from paperboy.store.feed import PaperView, get_paper
+from paperboy.store.papers import get_paper
 
 
 @dataclass(slots=True)

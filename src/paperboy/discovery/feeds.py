@@ -16,7 +16,7 @@ from typing import Literal
 from feedgen.feed import FeedGenerator
 
 from paperboy import __version__
-from paperboy.store.feed import PaperView
+from paperboy.models import PaperView
 
 Format = Literal["rss", "atom"]
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}

@@ -16,8 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.engine import Connection
 
 from paperboy.config import Settings
+from paperboy.models import FeedItem
 from paperboy.rank.trending import Signals, TrendingScore, TrendingWeights, trending_score
-from paperboy.store.feed import FeedItem, feed, latest_day
+from paperboy.store.feed import feed, latest_day
 
 EVERYTHING = 10_000_000  # "no limit" for the feed query: the period bounds what it returns
 

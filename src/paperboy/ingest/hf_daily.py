@@ -141,8 +141,17 @@ def _decode(body: bytes, label: str) -> object:
 
 
 def day_batch(body: bytes, day: date, label: str, source: str) -> Batch | Failure:
+    """A saved or fetched day file as one batch, or the reason it cannot be read."""
     try:
-        papers, entries = parse_day(_decode(body, label), day, label)
+        data = _decode(body, label)
+    except IngestError as exc:
+        return Failure(label=label, reason=exc.reason)
+    return _parsed_batch(data, day, label, source)
+
+
+def _parsed_batch(data: object, day: date, label: str, source: str) -> Batch | Failure:
+    try:
+        papers, entries = parse_day(data, day, label)
     except IngestError as exc:
         return Failure(label=label, reason=exc.reason)
     checkpoint = Checkpoint(source=source, key=day.isoformat(), value=json.dumps({"papers": len(papers)}))
@@ -200,4 +209,4 @@ def fetch_days(
         except IngestError as exc:
             yield Failure(label=label, reason=exc.reason)
             continue
-        yield day_batch(json.dumps(entries).encode(), day, label, source)
+        yield _parsed_batch(entries, day, label, source)

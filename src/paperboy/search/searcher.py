@@ -19,22 +19,29 @@ import tantivy
 from markupsafe import Markup
 
 from paperboy.errors import BadRequest
+from paperboy.models import PaperView
 from paperboy.search.hybrid import DEFAULT, Fusion, fuse
 from paperboy.search.keyword import MUST, Filters
 from paperboy.search.query import ParsedQuery, parse
 from paperboy.search.service import SearchService
 from paperboy.search.text import snippet
-from paperboy.store import embeddings as store
-from paperboy.store.feed import PaperView
+from paperboy.store.papers import views_by_id
 
 Mode = Literal["keyword", "semantic", "hybrid"]
-Sort = Literal["relevance", "date", "trending"]
+Sort = Literal["relevance", "date", "upvotes"]
 MODES: tuple[str, ...] = ("hybrid", "keyword", "semantic")
-SORTS: tuple[str, ...] = ("relevance", "date", "trending")
+SORTS: tuple[str, ...] = ("relevance", "date", "upvotes")
+# "trending" was this sort's first name; it is still accepted, but the feeds' trending score is another thing.
+SORT_ALIASES = {"trending": "upvotes"}
 MAX_RESULTS = 1000  # deepest result reachable by paging
 SEMANTIC_DEPTH = 100  # semantic candidates fused into hybrid results, and the size of a semantic result list
-ORDER_FIELDS = {"date": "published", "trending": "upvotes"}
+ORDER_FIELDS = {"date": "published", "upvotes": "upvotes"}
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="paperboy-embed-query")
+
+
+def canonical_sort(sort: str) -> str:
+    """The sort's current name (``trending`` -> ``upvotes``); unknown names are returned as they are."""
+    return SORT_ALIASES.get(sort, sort)
 
 
 @dataclass(slots=True)
@@ -73,6 +80,7 @@ def search(
     """One page of results; ``snippets=False`` for callers that show no excerpt (the JSON API), which saves
     a quarter of a millisecond a hit."""
     service.refresh()
+    sort = canonical_sort(sort)
     parsed = parse(q, prefix_last=prefix_last)
     filters = _merge(filters or Filters(), parsed)
     offset = max(0, min(offset, MAX_RESULTS - 1))
@@ -178,7 +186,7 @@ def _count_matching(service: SearchService, query: tantivy.Query, ids: list[int]
 def _reorder(service: SearchService, ranked: list[tuple[int, float]], sort: str) -> list[tuple[int, float]]:
     """Date or upvote order for the relevance candidates, read from the database (the index may lag votes)."""
     with service.engine.connect() as conn:
-        views = store.views_by_ids(conn, [pid for pid, _ in ranked])
+        views = views_by_id(conn, [pid for pid, _ in ranked], include_hidden=False)
 
     def key(item: tuple[int, float]) -> tuple:
         view = views.get(item[0])
@@ -201,7 +209,7 @@ def _finish(
     snippets: bool = True,
 ) -> SearchPage:
     with service.engine.connect() as conn:
-        views = store.views_by_ids(conn, [pid for pid, _ in chosen])
+        views = views_by_id(conn, [pid for pid, _ in chosen], include_hidden=False)
     terms = {t for w in [*page.parsed.words, *page.parsed.phrases] for t in service.keyword.terms(w)}
     spans = service.keyword.spans
     for pid, score in chosen:

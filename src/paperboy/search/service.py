@@ -179,6 +179,19 @@ class SearchService:
             self.vectors.save(self._snapshot_path(), self.model)
             self._last_snapshot = time.monotonic()
 
+    def rebuild_vectors(self) -> VectorIndex | None:
+        """Build the vector index again from every stored embedding and publish it (``paperboy reindex``,
+        which holds the writer lock); None when nothing is embedded with this model yet."""
+        path = self._snapshot_path()
+        for suffix in (".json", ".faiss", ".npy"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        self._refresh_vectors()
+        if self.vectors is None or self.model is None:
+            return None
+        self.vectors = load_vectors(self.engine, self.model, self.vectors.dim, None)
+        self.vectors.save(path, self.model)
+        return self.vectors
+
     def _snapshot_path(self) -> Path:
         return self.dir / f"vectors-{(self.model or 'none').replace('/', '_').replace(':', '_')}"
 

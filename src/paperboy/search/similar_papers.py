@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from paperboy.models import PaperView
 from paperboy.rank.similar import Facts, reason
 from paperboy.search.neighbours import distinctive_terms, neighbours
 from paperboy.search.service import SearchService
 from paperboy.store import embeddings as store
 from paperboy.store import neighbours as neighbour_store
-from paperboy.store.feed import PaperView
 from paperboy.store.neighbours import StoredNeighbour
+from paperboy.store.papers import views_by_id
 
 log = logging.getLogger(__name__)
 STORED = 50  # the API's largest ``limit``
@@ -113,7 +114,7 @@ def similar_papers(service: SearchService, paper_id: int, k: int = 8) -> list[Si
     with service.engine.connect() as conn:
         while len(hits) < k and start < len(found):
             batch = found[start : start + step]
-            views = store.views_by_ids(conn, [n.neighbour_id for n in batch])
+            views = views_by_id(conn, [n.neighbour_id for n in batch], include_hidden=False)
             hits += [
                 SimilarHit(views[n.neighbour_id], n.score, n.reason, n.cosine)
                 for n in batch

@@ -13,13 +13,12 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.models import Organization
-from paperboy.store.dialect import json_array_elements, json_flag_unset, json_text
-from paperboy.store.feed import VISIBLE, PaperView, _paper_columns, _papers_with_org, _view
+from paperboy.models import Organization, PaperView
+from paperboy.store.dialect import chunks, json_array_elements, json_flag_unset, json_text
+from paperboy.store.papers import VISIBLE, select_views, view_of
 from paperboy.store.schema import organizations, paper_authors, papers
 
 MAX_NAME = 300  # longer "names" are parsing accidents (a whole collaboration list); they are not indexed
-CHUNK = 1000
 
 
 def _author_rows(conn: Connection, where: sa.ColumnElement) -> sa.Select:
@@ -45,9 +44,7 @@ def _insert(conn: Connection, where: sa.ColumnElement) -> None:
 
 def index_authors(conn: Connection, arxiv_ids: Iterable[str]) -> None:
     """Rewrite the author rows of these papers from their stored (merged) author lists."""
-    wanted = sorted(set(arxiv_ids))
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
+    for chunk in chunks(sorted(set(arxiv_ids)), 1000):
         ids = sa.select(papers.c.id).where(papers.c.arxiv_id.in_(chunk))
         conn.execute(sa.delete(paper_authors).where(paper_authors.c.paper_id.in_(ids.scalar_subquery())))
         _insert(conn, papers.c.arxiv_id.in_(chunk))
@@ -64,8 +61,8 @@ def _newest_first(query: sa.Select) -> sa.Select:
 
 
 def _page(conn: Connection, where: sa.ColumnElement, limit: int, offset: int) -> list[PaperView]:
-    query = sa.select(*_paper_columns()).select_from(_papers_with_org()).where(VISIBLE, where)
-    return [_view(row) for row in conn.execute(_newest_first(query).limit(limit).offset(offset))]
+    query = select_views().where(VISIBLE, where)
+    return [view_of(row) for row in conn.execute(_newest_first(query).limit(limit).offset(offset))]
 
 
 def _count(conn: Connection, where: sa.ColumnElement) -> int:

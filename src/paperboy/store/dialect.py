@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+
+T = TypeVar("T")
+CHUNK = 500  # values per IN (...) list: far below SQLite's and PostgreSQL's bound-parameter limits
 
 
 def upsert(conn: Connection, table: sa.Table):  # type: ignore[no-untyped-def]
@@ -18,7 +23,8 @@ def upsert(conn: Connection, table: sa.Table):  # type: ignore[no-untyped-def]
 
 
 def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones. Both become aware UTC."""
+    """Aware UTC, naive meaning UTC: on the way in, so SQLite's text timestamps sort and compare correctly;
+    on the way out, because SQLite hands back naive datetimes (stored as UTC) and PostgreSQL aware ones."""
     if value is None:
         return None
     if value.tzinfo is None:
@@ -26,13 +32,11 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-def to_storage(value: datetime | None) -> datetime | None:
-    """Store every timestamp in UTC so SQLite's text timestamps sort and compare correctly."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """The distinct ``values`` (first-seen order) in lists short enough for one ``IN (...)`` each."""
+    unique = list(dict.fromkeys(values))
+    for start in range(0, len(unique), size):
+        yield unique[start : start + size]
 
 
 def is_postgres(conn: Connection) -> bool:
@@ -46,7 +50,7 @@ def _sqlite_value(column_type: sa.types.TypeEngine, value: object) -> object:
     if isinstance(column_type, sa.JSON):
         return json.dumps(value)
     if isinstance(value, datetime):
-        return to_storage(value).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # type: ignore[union-attr]
+        return as_utc(value).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # type: ignore[union-attr]
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):

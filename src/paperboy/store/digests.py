@@ -1,4 +1,4 @@
-"""Read side of digests: the new papers of a period, papers by id, and stored vectors for recommendations."""
+"""Read side of digests: the new papers of a period, and stored texts and vectors for recommendations."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.store.dialect import as_utc
-from paperboy.store.feed import PaperView, _paper_columns, _papers_with_org, _view
+from paperboy.models import PaperView
+from paperboy.store.dialect import as_utc, chunks
+from paperboy.store.papers import VISIBLE, select_views, view_columns, view_of, with_organization
 from paperboy.store.schema import daily_entries, paper_embeddings, papers
-
-CHUNK = 500
 
 
 @dataclass(slots=True)
@@ -41,62 +40,33 @@ def candidates(conn: Connection, start: date, end: date, limit: int = 5000) -> l
         .group_by(daily_entries.c.paper_id)
         .subquery()
     )
-    visible = papers.c.hidden_at.is_(None)
     featured = conn.execute(
-        sa.select(*_paper_columns(), first.c.day.label("entry_day"), first.c.at.label("entry_at"))
-        .select_from(_papers_with_org().join(first, first.c.paper_id == papers.c.id))
-        .where(visible, papers.c.withdrawn.is_(False))
+        sa.select(*view_columns(), first.c.day.label("entry_day"), first.c.at.label("entry_at"))
+        .select_from(with_organization().join(first, first.c.paper_id == papers.c.id))
+        .where(VISIBLE, papers.c.withdrawn.is_(False))
         .limit(limit)
     )
     found: dict[int, Candidate] = {}
     for row in featured:
         when = as_utc(row.entry_at) or _midnight(row.entry_day)
-        found[row.id] = Candidate(_view(row), when)
+        found[row.id] = Candidate(view_of(row), when)
     announced = conn.execute(
-        sa.select(*_paper_columns())
-        .select_from(_papers_with_org())
-        .where(visible, papers.c.withdrawn.is_(False), papers.c.announced_on.between(start, end))
+        select_views()
+        .where(VISIBLE, papers.c.withdrawn.is_(False), papers.c.announced_on.between(start, end))
         .limit(limit)
     )
     for row in announced:
         if row.id not in found:
-            found[row.id] = Candidate(_view(row), _midnight(row.announced_on))
+            found[row.id] = Candidate(view_of(row), _midnight(row.announced_on))
     return list(found.values())
-
-
-def views(conn: Connection, ids: Sequence[int]) -> dict[int, PaperView]:
-    """Papers by id as pages show them (hidden ones too: a digest already queued still renders)."""
-    found: dict[int, PaperView] = {}
-    base = sa.select(*_paper_columns()).select_from(_papers_with_org())
-    unique = list(dict.fromkeys(ids))
-    for start in range(0, len(unique), CHUNK):
-        for row in conn.execute(base.where(papers.c.id.in_(unique[start : start + CHUNK]))):
-            found[row.id] = _view(row)
-    return found
-
-
-def ids_of(conn: Connection, arxiv_ids: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    unique = list(dict.fromkeys(arxiv_ids))
-    for start in range(0, len(unique), CHUNK):
-        rows = conn.execute(
-            sa.select(papers.c.arxiv_id, papers.c.id).where(
-                papers.c.arxiv_id.in_(unique[start : start + CHUNK])
-            )
-        )
-        found.update(dict(rows.all()))
-    return found
 
 
 def texts(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
     """Title and abstract of papers, for the keyword profile when no vectors are stored."""
     found: dict[int, str] = {}
-    unique = list(dict.fromkeys(ids))
-    for start in range(0, len(unique), CHUNK):
+    for chunk in chunks(ids):
         rows = conn.execute(
-            sa.select(papers.c.id, papers.c.title, papers.c.abstract).where(
-                papers.c.id.in_(unique[start : start + CHUNK])
-            )
+            sa.select(papers.c.id, papers.c.title, papers.c.abstract).where(papers.c.id.in_(chunk))
         )
         found.update({pid: f"{title}. {abstract}" for pid, title, abstract in rows})
     return found
@@ -108,12 +78,11 @@ def vectors(conn: Connection, ids: Sequence[int]) -> tuple[str | None, dict[int,
     Reads the search issue's ``paper_embeddings`` table directly and only this way, so recommendations work
     with whatever model search chose, and fall back to keywords (model None) when nothing is embedded.
     """
-    unique = list(dict.fromkeys(ids))
     rows: list[tuple[int, str, bytes]] = []
-    for start in range(0, len(unique), CHUNK):
+    for chunk in chunks(ids):
         query = sa.select(
             paper_embeddings.c.paper_id, paper_embeddings.c.model, paper_embeddings.c.vector
-        ).where(paper_embeddings.c.paper_id.in_(unique[start : start + CHUNK]))
+        ).where(paper_embeddings.c.paper_id.in_(chunk))
         rows.extend((pid, model, bytes(vec)) for pid, model, vec in conn.execute(query))
     if not rows:
         return None, {}
@@ -124,10 +93,9 @@ def vectors(conn: Connection, ids: Sequence[int]) -> tuple[str | None, dict[int,
 def vectors_of(conn: Connection, model: str, ids: Sequence[int]) -> dict[int, bytes]:
     """Stored vectors of one model for these papers (those not embedded are absent)."""
     found: dict[int, bytes] = {}
-    unique = list(dict.fromkeys(ids))
-    for start in range(0, len(unique), CHUNK):
+    for chunk in chunks(ids):
         query = sa.select(paper_embeddings.c.paper_id, paper_embeddings.c.vector).where(
-            paper_embeddings.c.model == model, paper_embeddings.c.paper_id.in_(unique[start : start + CHUNK])
+            paper_embeddings.c.model == model, paper_embeddings.c.paper_id.in_(chunk)
         )
         found.update((pid, bytes(vec)) for pid, vec in conn.execute(query))
     return found

@@ -1,4 +1,4 @@
-"""SQL for search: embeddings, changed papers, watermarks, and loading search hits back as papers.
+"""SQL for search: embeddings, changed papers, watermarks and the searchable fields of papers.
 
 The search indexes (tantivy, faiss) are derived from what this module reads; it is the only search code that
 speaks SQL. Two cursors drive them: ``papers.modified_at`` (what changed, for the keyword index and the
@@ -7,18 +7,16 @@ embedder) and ``paper_embeddings.id`` (what was embedded, for the vector index).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.store.dialect import as_utc, is_postgres
-from paperboy.store.feed import PaperView, _paper_columns, _papers_with_org, _view
+from paperboy.store.dialect import as_utc, chunks, is_postgres
+from paperboy.store.papers import with_organization
 from paperboy.store.schema import organizations, paper_embeddings, papers, search_watermarks
-
-CHUNK = 500  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +34,6 @@ class IndexRow:
     submitted_at: datetime | None
     upvotes: int
     hidden: bool
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield list(ids[start : start + CHUNK])
 
 
 def change_marker(conn: Connection) -> tuple[str, int]:
@@ -80,8 +73,8 @@ def index_rows(conn: Connection, ids: Sequence[int]) -> list[IndexRow]:
         papers.c.hidden_at,
         organizations.c.name,
         organizations.c.fullname,
-    ).select_from(papers.outerjoin(organizations, papers.c.organization_id == organizations.c.id))
-    for chunk in _chunks(ids):
+    ).select_from(with_organization())
+    for chunk in chunks(ids):
         for r in conn.execute(query.where(papers.c.id.in_(chunk))):
             cats = list(r.categories or [])
             if r.primary_category and r.primary_category not in cats:
@@ -110,7 +103,7 @@ def stored_hashes(conn: Connection, model: str, ids: Sequence[int]) -> dict[int,
     query = sa.select(paper_embeddings.c.paper_id, paper_embeddings.c.text_hash).where(
         paper_embeddings.c.model == model
     )
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         found.update(dict(conn.execute(query.where(paper_embeddings.c.paper_id.in_(chunk))).all()))
     return found
 
@@ -133,7 +126,7 @@ def save_embeddings(conn: Connection, model: str, dim: int, rows: Sequence[tuple
     if not rows:
         return
     ids = [pid for pid, _, _ in rows]
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         conn.execute(
             sa.delete(paper_embeddings).where(
                 paper_embeddings.c.model == model, paper_embeddings.c.paper_id.in_(chunk)
@@ -188,18 +181,3 @@ def set_watermark(conn: Connection, name: str, value: str) -> None:
     )
     if updated.rowcount == 0:
         conn.execute(sa.insert(search_watermarks).values(name=name, value=value))
-
-
-def paper_id_of(conn: Connection, arxiv_id: str) -> int | None:
-    return conn.execute(sa.select(papers.c.id).where(papers.c.arxiv_id == arxiv_id)).scalar()
-
-
-def views_by_ids(conn: Connection, ids: Sequence[int]) -> dict[int, PaperView]:
-    """Search hits as the pages and the API show them; hidden (moderated) papers are left out here, so a
-    moderator's decision applies at once whatever the index says."""
-    found: dict[int, PaperView] = {}
-    base = sa.select(*_paper_columns()).select_from(_papers_with_org()).where(papers.c.hidden_at.is_(None))
-    for chunk in _chunks(ids):
-        for row in conn.execute(base.where(papers.c.id.in_(chunk))):
-            found[row.id] = _view(row)
-    return found

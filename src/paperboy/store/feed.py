@@ -1,156 +1,32 @@
-"""Read side of papers and daily feeds, shared by the HTML pages and the JSON API."""
+"""Read side of the daily feeds, shared by the HTML pages and the JSON API (papers come from ``papers``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.models import Author, Organization, Paper, Submitter
+from paperboy.models import FeedItem, Submitter
 from paperboy.store.dialect import as_utc
-from paperboy.store.schema import comments, daily_entries, organizations, papers, users, votes
-
-SORTS = ("publishedAt", "trending")
-
-
-@dataclass(slots=True)
-class PaperView:
-    """A stored paper with what the pages show beside it."""
-
-    paper: Paper
-    upvotes: int  # imported baseline + local votes
-    num_comments: int  # imported count + visible local comments
-    paper_id: int = 0
-    hf_upvotes: int = 0
-    local_upvotes: int = 0
-    hidden: bool = False
-    featured_on: list[date] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class FeedItem:
-    """One paper on one day's feed."""
-
-    view: PaperView
-    day: date
-    source: str
-    submitter: Submitter | None
-    submitted_at: datetime | None
-
-
-def _authors(raw: list | None) -> list[Author]:
-    return [
-        Author(name=a.get("name", ""), affiliation=a.get("affiliation"), hidden=bool(a.get("hidden")))
-        for a in raw or []
-    ]
-
-
-def _paper_from_row(row: sa.Row) -> Paper:
-    m = row._mapping
-    org = (
-        Organization(name=m["org_name"], fullname=m["org_fullname"], avatar_url=m["org_avatar"])
-        if m["org_name"]
-        else None
-    )
-    return Paper(
-        arxiv_id=m["arxiv_id"],
-        title=m["title"],
-        abstract=m["abstract"],
-        version=m["version"],
-        authors=_authors(m["authors"]),
-        categories=list(m["categories"] or []),
-        primary_category=m["primary_category"],
-        submitted_at=as_utc(m["submitted_at"]),
-        updated_at=as_utc(m["updated_at"]),
-        announced_on=m["announced_on"],
-        doi=m["doi"],
-        journal_ref=m["journal_ref"],
-        comments=m["comments"],
-        license=m["license"],
-        github_repo=m["github_repo"],
-        github_stars=m["github_stars"],
-        project_page=m["project_page"],
-        organization=org,
-        ai_summary=m["ai_summary"],
-        ai_keywords=m["ai_keywords"],
-        upvotes=m["hf_upvotes"],
-        num_comments=m["hf_num_comments"],
-        thumbnail=m["thumbnail"],
-        withdrawn=m["withdrawn"],
-    )
-
-
-def _view(row: sa.Row) -> PaperView:
-    paper = _paper_from_row(row)
-    m = row._mapping
-    hf_votes, local = paper.upvotes or 0, m["local_votes"] or 0
-    return PaperView(
-        paper=paper,
-        upvotes=hf_votes + local,
-        num_comments=(paper.num_comments or 0) + (m["local_comments"] or 0),
-        paper_id=m["id"],
-        hf_upvotes=hf_votes,
-        local_upvotes=local,
-        hidden=m["hidden_at"] is not None,
-    )
-
-
-LOCAL_VOTES = (
-    sa.select(sa.func.count()).where(votes.c.paper_id == papers.c.id).correlate(papers).scalar_subquery()
-)
-LOCAL_COMMENTS = (
-    sa.select(sa.func.count())
-    .where(
-        comments.c.paper_id == papers.c.id, comments.c.deleted_at.is_(None), comments.c.hidden_at.is_(None)
-    )
-    .correlate(papers)
-    .scalar_subquery()
-)
-TOTAL_UPVOTES = papers.c.hf_upvotes + LOCAL_VOTES
-VISIBLE = papers.c.hidden_at.is_(None)
-
-
-def _paper_columns() -> list:
-    return [
-        *[c for c in papers.c],
-        LOCAL_VOTES.label("local_votes"),
-        LOCAL_COMMENTS.label("local_comments"),
-        organizations.c.name.label("org_name"),
-        organizations.c.fullname.label("org_fullname"),
-        organizations.c.avatar_url.label("org_avatar"),
-    ]
-
-
-def _papers_with_org():  # type: ignore[no-untyped-def]
-    return papers.outerjoin(organizations, papers.c.organization_id == organizations.c.id)
-
-
-def get_paper(conn: Connection, arxiv_id: str) -> PaperView | None:
-    row = conn.execute(
-        sa.select(*_paper_columns()).select_from(_papers_with_org()).where(papers.c.arxiv_id == arxiv_id)
-    ).first()
-    if row is None:
-        return None
-    view = _view(row)
-    days = conn.execute(
-        sa.select(daily_entries.c.day).where(daily_entries.c.paper_id == row.id).order_by(daily_entries.c.day)
-    )
-    view.featured_on = [d for (d,) in days]
-    return view
+from paperboy.store.papers import TOTAL_UPVOTES, VISIBLE, view_columns, view_of, with_organization
+from paperboy.store.schema import daily_entries, organizations, papers, users
 
 
 def feed(
     conn: Connection,
     start: date,
     end: date,
-    sort: str = "trending",
+    sort: Literal["upvotes", "publishedAt"] = "upvotes",
     limit: int = 50,
     offset: int = 0,
     submitter: str | None = None,
 ) -> list[FeedItem]:
-    """Papers featured between ``start`` and ``end`` inclusive; a paper featured twice appears once."""
+    """Papers featured between ``start`` and ``end`` inclusive; a paper featured twice appears once.
+
+    Most upvoted or most recently featured first; the trending score is computed in ``discovery.trending``.
+    """
     first_day = (
         sa.select(daily_entries.c.paper_id, sa.func.min(daily_entries.c.day).label("day"))
         .where(daily_entries.c.day.between(start, end))
@@ -166,8 +42,10 @@ def feed(
         query = query.where(users.c.username == submitter)
     if sort == "publishedAt":
         query = query.order_by(daily_entries.c.submitted_at.desc(), TOTAL_UPVOTES.desc(), papers.c.id)
-    else:
+    elif sort == "upvotes":
         query = query.order_by(TOTAL_UPVOTES.desc(), daily_entries.c.submitted_at.desc(), papers.c.id)
+    else:
+        raise ValueError(f"feed sorts by upvotes or publishedAt, not {sort!r}")
     return [_item(row) for row in conn.execute(query.limit(limit).offset(offset))]
 
 
@@ -181,7 +59,7 @@ def first_feature(conn: Connection, paper_id: int) -> FeedItem | None:
 def _entry_select(entries):  # type: ignore[no-untyped-def]
     """Papers with the daily entry each is shown under, its organization and its submitter."""
     return sa.select(
-        *_paper_columns(),
+        *view_columns(),
         daily_entries.c.day.label("entry_day"),
         daily_entries.c.source.label("entry_source"),
         daily_entries.c.submitted_at.label("entry_submitted_at"),
@@ -189,9 +67,9 @@ def _entry_select(entries):  # type: ignore[no-untyped-def]
         users.c.fullname.label("user_fullname"),
         users.c.avatar_url.label("user_avatar"),
     ).select_from(
-        entries.join(papers, papers.c.id == daily_entries.c.paper_id)
-        .outerjoin(organizations, papers.c.organization_id == organizations.c.id)
-        .outerjoin(users, users.c.id == daily_entries.c.submitter_id)
+        with_organization(entries.join(papers, papers.c.id == daily_entries.c.paper_id)).outerjoin(
+            users, users.c.id == daily_entries.c.submitter_id
+        )
     )
 
 
@@ -199,7 +77,7 @@ def _item(row: sa.Row) -> FeedItem:
     m = row._mapping
     who = Submitter(m["username"], m["user_fullname"], m["user_avatar"]) if m["username"] else None
     return FeedItem(
-        view=_view(row),
+        view=view_of(row),
         day=m["entry_day"],
         source=m["entry_source"],
         submitter=who,

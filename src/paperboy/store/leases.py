@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from paperboy.store.dialect import to_storage, upsert
+from paperboy.store.dialect import as_utc, upsert
 from paperboy.store.schema import worker_leases
 
 
@@ -33,14 +33,12 @@ class LeaderLock:
             return self._acquire_advisory()
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
-            values = {"holder": self.holder, "expires_at": to_storage(now + self.ttl)}
+            values = {"holder": self.holder, "expires_at": as_utc(now + self.ttl)}
             taken = conn.execute(
                 sa.update(worker_leases)
                 .where(
                     worker_leases.c.name == self.name,
-                    sa.or_(
-                        worker_leases.c.holder == self.holder, worker_leases.c.expires_at < to_storage(now)
-                    ),
+                    sa.or_(worker_leases.c.holder == self.holder, worker_leases.c.expires_at < as_utc(now)),
                 )
                 .values(**values)
             ).rowcount

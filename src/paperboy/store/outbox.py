@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.store.dialect import as_utc, for_claim, to_storage, upsert
+from paperboy.store.dialect import as_utc, chunks, for_claim, upsert
 from paperboy.store.schema import digest_items, digest_outbox, mail_suppressions, subscriptions
 
 o = digest_outbox
@@ -86,7 +86,7 @@ def add_digests(
             "email": email,
             "status": "pending" if picks else "empty",
             "picks": picks,
-            "next_attempt_at": to_storage(now),
+            "next_attempt_at": as_utc(now),
         }
         for sid, period, email, picks in entries
     ]
@@ -118,8 +118,7 @@ def add_digests(
 def already_sent(conn: Connection, subscription_ids: Sequence[int]) -> dict[int, set[int]]:
     """Paper ids each subscription was already given."""
     found: dict[int, set[int]] = {sid: set() for sid in subscription_ids}
-    for start in range(0, len(subscription_ids), 500):
-        chunk = list(subscription_ids[start : start + 500])
+    for chunk in chunks(subscription_ids):
         rows = conn.execute(
             sa.select(digest_items.c.subscription_id, digest_items.c.paper_id).where(
                 digest_items.c.subscription_id.in_(chunk)
@@ -133,8 +132,8 @@ def already_sent(conn: Connection, subscription_ids: Sequence[int]) -> dict[int,
 def claim(conn: Connection, worker: str, now: datetime, lease_until: datetime, limit: int) -> list[OutboxRow]:
     """Take up to ``limit`` due rows: pending ones whose retry time came, and ones whose holder vanished."""
     due = sa.or_(
-        sa.and_(o.c.status == "pending", o.c.next_attempt_at <= to_storage(now)),
-        sa.and_(o.c.status == "sending", o.c.lease_until <= to_storage(now)),
+        sa.and_(o.c.status == "pending", o.c.next_attempt_at <= as_utc(now)),
+        sa.and_(o.c.status == "sending", o.c.lease_until <= as_utc(now)),
     )
     ids = for_claim(sa.select(o.c.id).where(due).order_by(o.c.id).limit(limit), conn)
     stmt = (
@@ -143,7 +142,7 @@ def claim(conn: Connection, worker: str, now: datetime, lease_until: datetime, l
         .values(
             status="sending",
             claimed_by=worker,
-            lease_until=to_storage(lease_until),
+            lease_until=as_utc(lease_until),
             attempts=o.c.attempts + 1,
         )
         .returning(*COLUMNS)
@@ -161,14 +160,14 @@ def finish(
     """Mark a claimed row done (sent, bounced, suppressed, failed); False if the claim was lost meanwhile."""
     values: dict[str, object] = {"status": status, "lease_until": None, "last_error": error}
     if status == "sent":
-        values["sent_at"] = to_storage(now)
+        values["sent_at"] = as_utc(now)
     return conn.execute(sa.update(o).where(_mine(row_id, worker)).values(**values)).rowcount == 1
 
 
 def retry_later(conn: Connection, row_id: int, worker: str, at: datetime, error: str) -> bool:
     values = {
         "status": "pending",
-        "next_attempt_at": to_storage(at),
+        "next_attempt_at": as_utc(at),
         "lease_until": None,
         "last_error": error,
     }

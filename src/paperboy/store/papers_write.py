@@ -16,7 +16,8 @@ from sqlalchemy.engine import Connection
 
 from paperboy.models import Author, Batch, DailyEntry, Organization, Paper, Submitter
 from paperboy.store.authors import index_authors
-from paperboy.store.dialect import executemany, to_storage, upsert
+from paperboy.store.dialect import as_utc, executemany, upsert
+from paperboy.store.papers import paper_ids
 from paperboy.store.schema import daily_entries, organizations, papers, users
 
 VERSIONED_FIELDS = (
@@ -63,8 +64,8 @@ def _paper_row(paper: Paper, org_ids: dict[str, int]) -> dict:
         "authors": [_author(a) for a in paper.authors] or None,
         "categories": list(paper.categories) or None,
         "primary_category": paper.primary_category or (paper.categories[0] if paper.categories else None),
-        "submitted_at": to_storage(paper.submitted_at),
-        "updated_at": to_storage(paper.updated_at),
+        "submitted_at": as_utc(paper.submitted_at),
+        "updated_at": as_utc(paper.updated_at),
         "announced_on": paper.announced_on,
         "doi": paper.doi,
         "journal_ref": paper.journal_ref,
@@ -174,18 +175,6 @@ def _upsert_submitters(conn: Connection, people: Iterable[Submitter]) -> dict[st
     return {name: ident for name, ident in found}
 
 
-def paper_ids(conn: Connection, arxiv_ids: Iterable[str]) -> dict[str, int]:
-    wanted = list(set(arxiv_ids))
-    if not wanted:
-        return {}
-    found: dict[str, int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        rows = conn.execute(sa.select(papers.c.arxiv_id, papers.c.id).where(papers.c.arxiv_id.in_(chunk)))
-        found.update({arxiv_id: ident for arxiv_id, ident in rows})
-    return found
-
-
 def upsert_papers(conn: Connection, batch_papers: Sequence[Paper]) -> None:
     if not batch_papers:
         return
@@ -220,7 +209,7 @@ def upsert_entries(conn: Connection, entries: Sequence[DailyEntry]) -> None:
             "paper_id": ids[e.arxiv_id],
             "submitter_id": submitter_ids.get(e.submitter.username) if e.submitter else None,
             "source": e.source,
-            "submitted_at": to_storage(e.submitted_at),
+            "submitted_at": as_utc(e.submitted_at),
         }
         for e in entries
     ]

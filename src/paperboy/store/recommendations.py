@@ -14,7 +14,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.store.dialect import as_utc, upsert
+from paperboy.store.dialect import as_utc, chunks, upsert
 from paperboy.store.schema import library_items, papers, recommendations, votes
 
 
@@ -69,7 +69,7 @@ def recommended_ids(conn: Connection, user_id: int) -> set[int]:
 
 def recommended_for(conn: Connection, user_ids: Sequence[int]) -> dict[int, set[int]]:
     found: dict[int, set[int]] = {u: set() for u in user_ids}
-    for chunk in _chunks(user_ids):
+    for chunk in chunks(user_ids):
         rows = conn.execute(
             sa.select(recommendations.c.user_id, recommendations.c.paper_id).where(
                 recommendations.c.user_id.in_(chunk)
@@ -78,11 +78,6 @@ def recommended_for(conn: Connection, user_ids: Sequence[int]) -> dict[int, set[
         for uid, pid in rows:
             found[uid].add(pid)
     return found
-
-
-def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
-    unique = list(dict.fromkeys(ids))
-    return [unique[i : i + size] for i in range(0, len(unique), size)]
 
 
 def picks_of(conn: Connection, user_id: int, limit: int = 50) -> list[dict]:
@@ -104,7 +99,7 @@ def signals_for(conn: Connection, user_ids: Sequence[int]) -> dict[int, list[Sig
     """Every profile signal of each reader (upvotes and library items), newest first; a few queries per
     500 readers, so 100,000 digests do not cost 100,000 round trips."""
     found: dict[int, list[Signal]] = {u: [] for u in user_ids}
-    for chunk in _chunks(user_ids):
+    for chunk in chunks(user_ids):
         rows = conn.execute(
             sa.select(votes.c.user_id, papers.c.arxiv_id, papers.c.id, papers.c.title, votes.c.created_at)
             .join(papers, papers.c.id == votes.c.paper_id)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.store.dialect import to_storage
+from paperboy.store.dialect import as_utc
 from paperboy.store.schema import api_tokens, one_time_tokens, sessions
 
 
@@ -19,7 +19,7 @@ def create_session(
             id_hash=id_hash,
             user_id=user_id,
             csrf_token=csrf_token,
-            expires_at=to_storage(datetime.now(UTC) + lifetime),
+            expires_at=as_utc(datetime.now(UTC) + lifetime),
         )
     )
 
@@ -28,7 +28,7 @@ def session_user(conn: Connection, id_hash: str) -> tuple[int, str] | None:
     """(user id, CSRF token) of a live session."""
     row = conn.execute(
         sa.select(sessions.c.user_id, sessions.c.csrf_token).where(
-            sessions.c.id_hash == id_hash, sessions.c.expires_at > to_storage(datetime.now(UTC))
+            sessions.c.id_hash == id_hash, sessions.c.expires_at > as_utc(datetime.now(UTC))
         )
     ).first()
     return (row.user_id, row.csrf_token) if row else None
@@ -66,14 +66,14 @@ def touch_api_token(conn: Connection, token_id: int) -> None:
     """Record use at most once a minute, in one statement of its own transaction: a script firing many
     requests writes once, and on SQLite the statement takes the write lock directly (waiting its turn)
     instead of upgrading a read transaction, which fails at once when another writer holds it."""
-    stale = to_storage(datetime.now(UTC) - timedelta(seconds=TOKEN_TOUCH_SECONDS))
+    stale = as_utc(datetime.now(UTC) - timedelta(seconds=TOKEN_TOUCH_SECONDS))
     conn.execute(
         sa.update(api_tokens)
         .where(
             api_tokens.c.id == token_id,
             sa.or_(api_tokens.c.last_used_at.is_(None), api_tokens.c.last_used_at < stale),
         )
-        .values(last_used_at=to_storage(datetime.now(UTC)))
+        .values(last_used_at=as_utc(datetime.now(UTC)))
     )
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.store.dialect import to_storage, upsert
+from paperboy.store.dialect import as_utc, upsert
 from paperboy.store.schema import daily_entries, papers, users
 
 SOURCE = "submission"
@@ -76,7 +76,7 @@ def add_submission(conn: Connection, day: date, arxiv_id: str, user_id: int, sub
             paper_id=paper_id,
             submitter_id=user_id,
             source=SOURCE,
-            submitted_at=to_storage(submitted_at),
+            submitted_at=as_utc(submitted_at),
         )
         .on_conflict_do_nothing()
         .returning(daily_entries.c.id)  # rowcount is not reliable with RETURNING on every driver

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.store.dialect import as_utc, to_storage
+from paperboy.store.dialect import as_utc
 from paperboy.store.schema import subscriptions
 
 s = subscriptions
@@ -97,7 +97,7 @@ def confirm(conn: Connection, sub_id: int, now: datetime) -> bool:
     result = conn.execute(
         sa.update(s)
         .where(s.c.id == sub_id, s.c.status == "pending")
-        .values(status="active", confirmed_at=to_storage(now))
+        .values(status="active", confirmed_at=as_utc(now))
     )
     return result.rowcount == 1
 
@@ -106,7 +106,7 @@ def unsubscribe(conn: Connection, sub_id: int, now: datetime) -> None:
     conn.execute(
         sa.update(s)
         .where(s.c.id == sub_id, s.c.status.in_(("pending", "active")))
-        .values(status="unsubscribed", unsubscribed_at=to_storage(now))
+        .values(status="unsubscribed", unsubscribed_at=as_utc(now))
     )
 
 
@@ -140,7 +140,7 @@ def save_personal(
     if mine is None:
         conn.execute(
             sa.insert(s).values(
-                user_id=user_id, token=secrets.token_urlsafe(24), confirmed_at=to_storage(now), **values
+                user_id=user_id, token=secrets.token_urlsafe(24), confirmed_at=as_utc(now), **values
             )
         )
     else:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from paperboy.store.dialect import as_utc, to_storage, upsert
+from paperboy.store.dialect import as_utc, upsert
 from paperboy.store.schema import throttle
 
 
@@ -18,8 +18,8 @@ def hit(engine: Engine, key: str, limit: int, window: timedelta) -> float | None
     """
     now = datetime.now(UTC)
     with engine.begin() as conn:
-        stmt = upsert(conn, throttle).values(key=key, window_start=to_storage(now), hits=1)
-        fresh = throttle.c.window_start <= to_storage(now - window)
+        stmt = upsert(conn, throttle).values(key=key, window_start=as_utc(now), hits=1)
+        fresh = throttle.c.window_start <= as_utc(now - window)
         stmt = stmt.on_conflict_do_update(
             index_elements=["key"],
             set_={

@@ -24,7 +24,7 @@ from paperboy.ingest.http import PoliteClient
 from paperboy.models import Paper
 from paperboy.store import submissions
 from paperboy.store.accounts import Account
-from paperboy.store.feed import get_paper
+from paperboy.store.papers import get_paper
 from paperboy.store.papers_write import upsert_papers
 from paperboy.submit import rules
 from paperboy.submit.parse import canonical_id

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Connection
 from paperboy.discovery import claims as service
 from paperboy.errors import BadRequest
 from paperboy.http.session import current_user, require_moderator, require_verified
+from paperboy.models import PaperView
 from paperboy.store.claims import count_pending, pending_claims
-from paperboy.store.feed import PaperView
 from paperboy.web.forms import Form, check_form, field, see_other
 from paperboy.web.render import render
 

@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from paperboy.community import service
 from paperboy.errors import BadRequest, NeedsLogin
 from paperboy.http.session import CSRF_FIELD, check_csrf, current_user, require_moderator, require_verified
+from paperboy.http.wire import VoteOut
 from paperboy.text.markdown import MAX_COMMENT_LENGTH
 from paperboy.web.forms import Form, check_form, field, safe_next, see_other
 from paperboy.web.render import render
@@ -65,7 +66,7 @@ def vote(request: Request, form: Form, arxiv_id: str) -> Response:
     on = _flag(form, "value")
     state = service.vote(request.app.state.engine, user, arxiv_id, on)
     if wants_json(request):
-        return JSONResponse(state.as_json())
+        return JSONResponse(VoteOut.of(state).wire())
     return see_other(back)
 
 

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from paperboy.config import Settings
 from paperboy.digest import compose, render, subscribe, tokens
 from paperboy.errors import BadRequest, NotFound
-from paperboy.store import digests, outbox, subscriptions
+from paperboy.store import outbox, subscriptions
+from paperboy.store.papers import views_by_id
 from paperboy.web.forms import Form, check_form, field
 from paperboy.web.render import render as render_page
 
@@ -128,7 +129,7 @@ def view_digest(request: Request, token: str) -> Response:
     with request.app.state.engine.connect() as conn:
         row = outbox.get(conn, row_id)
         sub = subscriptions.by_id(conn, row.subscription_id) if row else None
-        views = digests.views(conn, [p["paper_id"] for p in row.picks]) if row else {}
+        views = views_by_id(conn, [p["paper_id"] for p in row.picks], include_hidden=True) if row else {}
     if row is None or sub is None:
         raise NotFound("This digest is no longer available.")
     personal = sub.personal

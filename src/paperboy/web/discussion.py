@@ -16,9 +16,9 @@ from sqlalchemy.engine import Connection
 
 from paperboy.community.service import MAX_DEPTH, is_moderator, readable, thread
 from paperboy.http.session import current_user
+from paperboy.models import PaperView
 from paperboy.store.accounts import Account
 from paperboy.store.comments import CommentView
-from paperboy.store.feed import PaperView
 from paperboy.store.votes import voted_papers
 from paperboy.text.markdown import MAX_COMMENT_LENGTH, render_comment
 

@@ -19,9 +19,10 @@ from paperboy.discovery.trending import featured_at, trending_in, trending_windo
 from paperboy.errors import NotFound
 from paperboy.http import cache
 from paperboy.http.deps import get_engine, get_settings
+from paperboy.models import FeedItem
 from paperboy.periods import period_containing
 from paperboy.store import authors as store
-from paperboy.store.feed import FeedItem, feed, latest_day
+from paperboy.store.feed import feed, latest_day
 from paperboy.web.render import path_segment
 
 router = APIRouter(include_in_schema=False)

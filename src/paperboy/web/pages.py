@@ -22,7 +22,8 @@ from paperboy.errors import NotFound
 from paperboy.http.deps import get_engine, get_settings
 from paperboy.models import split_arxiv_id
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
-from paperboy.store.feed import count_feed, feed, get_paper, latest_day, neighbour_days
+from paperboy.store.feed import count_feed, feed, latest_day, neighbour_days
+from paperboy.store.papers import get_paper
 from paperboy.web.claims import paper_claims
 from paperboy.web.discussion import paper_context, voted_for
 from paperboy.web.render import render

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from paperboy.errors import BadRequest
 from paperboy.http.deps import service_for
-from paperboy.search.searcher import MAX_RESULTS, make_filters, search
+from paperboy.search.searcher import MAX_RESULTS, canonical_sort, make_filters, search
 from paperboy.search.similar_papers import SimilarHit, similar_papers
 from paperboy.web.render import ENV, render
 
@@ -25,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
 PAGE_SIZE = 20
 MODE_LABELS = {"hybrid": "Best match", "keyword": "Exact words", "semantic": "Meaning"}
-SORT_LABELS = {"relevance": "Relevance", "date": "Newest", "trending": "Most upvoted"}
+SORT_LABELS = {"relevance": "Relevance", "date": "Newest", "upvotes": "Most upvoted"}
 
 
 def _day(name: str, value: str) -> date | None:
@@ -42,7 +42,7 @@ def search_page(
     request: Request,
     q: Annotated[str, Query(max_length=10_000)] = "",
     mode: Literal["hybrid", "keyword", "semantic"] = "hybrid",
-    sort: Literal["relevance", "date", "trending"] = "relevance",
+    sort: Literal["relevance", "date", "upvotes", "trending"] = "relevance",
     category: Annotated[str, Query(max_length=64)] = "",
     org: Annotated[str, Query(max_length=200)] = "",
     date_from: Annotated[str, Query(alias="from", max_length=32)] = "",
@@ -52,6 +52,7 @@ def search_page(
 ) -> Response:
     """Results for ``q``; ``partial=1`` returns only the results fragment (for search.js)."""
     q = q.replace("\x00", " ")
+    sort = canonical_sort(sort)  # links saved with the older name select the same option
     filters = make_filters(_day("from", date_from), _day("to", date_to), category, org)
     page = None
     if q.strip() or filters.any:

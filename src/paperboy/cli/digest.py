@@ -1,4 +1,4 @@
-"""``paperboy digest …`` and ``paperboy worker``: queue and send digests, and run the schedule."""
+"""``paperboy digest …``: queue what is due, send the outbox, inspect it."""
 
 from __future__ import annotations
 
@@ -6,18 +6,14 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import Engine
 
-from paperboy.config import get_settings
+from paperboy.cli.engine import open_engine
+from paperboy.config import Settings, get_settings
 
 digest_app = typer.Typer(
     help="Digests: queue what is due, send the outbox, inspect it.", no_args_is_help=True
 )
-
-
-def _engine():  # type: ignore[no-untyped-def]
-    from paperboy.store.engine import engine_for
-
-    return engine_for(get_settings().database_url)
 
 
 def _now(at: str | None) -> datetime:
@@ -32,10 +28,10 @@ def _now(at: str | None) -> datetime:
     return value if value.tzinfo else value.astimezone()
 
 
-def _recommender():  # type: ignore[no-untyped-def]
+def _recommender(engine: Engine, settings: Settings):  # type: ignore[no-untyped-def]
     from paperboy.digest.personal import recommender_factory
 
-    return recommender_factory(_engine(), get_settings())
+    return recommender_factory(engine, settings)
 
 
 @digest_app.command("queue")
@@ -49,7 +45,8 @@ def queue_cmd(
     """Add an outbox row for every subscription whose digest is due (safe to run again)."""
     from paperboy.digest.outbox import queue
 
-    report = queue(_engine(), get_settings(), _now(at), period, _recommender())
+    settings, engine = get_settings(), open_engine()
+    report = queue(engine, settings, _now(at), period, _recommender(engine, settings))
     typer.echo(report.summary())
 
 
@@ -65,29 +62,29 @@ def send_cmd(
     at: Annotated[str | None, typer.Option(help="Pretend it is this time (ISO date-time).")] = None,
 ) -> None:
     """Queue due digests, then send the outbox over the mail backend (PAPERBOY_MAIL_BACKEND)."""
-    settings, engine, now = get_settings(), _engine(), _now(at)
+    settings, engine, now = get_settings(), open_engine(), _now(at)
     if dry_run:
-        _dry_run(now)
+        _dry_run(engine, settings, now)
         return
     from paperboy.digest.outbox import queue
     from paperboy.digest.send import Sender
 
     if queue_first:
-        typer.echo(queue(engine, settings, now, None, _recommender()).summary())
+        typer.echo(queue(engine, settings, now, None, _recommender(engine, settings)).summary())
     report = Sender(engine, settings).run(wait=wait)
     typer.echo(report.summary())
 
 
-def _dry_run(now: datetime) -> None:
+def _dry_run(engine: Engine, settings: Settings, now: datetime) -> None:
     from paperboy.digest.outbox import due, plan
-    from paperboy.store import digests, outbox
+    from paperboy.store import outbox
+    from paperboy.store.papers import views_by_id
 
-    settings, engine = get_settings(), _engine()
     pairs = due(engine, now)
     total = 0
-    for chunk in plan(engine, settings, now, pairs, _recommender()):
+    for chunk in plan(engine, settings, now, pairs, _recommender(engine, settings)):
         with engine.connect() as conn:
-            views = digests.views(conn, [p.paper_id for item in chunk for p in item.picks])
+            views = views_by_id(conn, [p.paper_id for item in chunk for p in item.picks], include_hidden=True)
         for item in chunk:
             if not item.picks:
                 typer.echo(f"{item.sub.email} [{item.period}]: nothing new, no mail")
@@ -110,16 +107,7 @@ def status_cmd(period: Annotated[str | None, typer.Option(help="Only this period
     """Outbox rows by status (pending, sent, bounced, …)."""
     from paperboy.store import outbox
 
-    with _engine().connect() as conn:
+    with open_engine().connect() as conn:
         found = outbox.counts(conn, period)
     for name, count in sorted(found.items()):
         typer.echo(f"{name:>11}: {count}")
-
-
-def worker(
-    once: Annotated[bool, typer.Option(help="Run one schedule check and exit.")] = False,
-) -> None:
-    """Run the schedule: ingest after arXiv announces, queue and send digests; one leader at a time."""
-    from paperboy.worker import Worker
-
-    Worker(_engine(), get_settings()).run(once=once)

@@ -8,15 +8,14 @@ from typing import Annotated
 
 import typer
 
+from paperboy.cli.engine import open_engine
 from paperboy.config import get_settings
 
 
 def _service(background: bool = False):  # type: ignore[no-untyped-def]
     from paperboy.search.service import SearchService
-    from paperboy.store.engine import engine_for
 
-    settings = get_settings()
-    return SearchService(engine_for(settings.database_url), settings, background=background)
+    return SearchService(open_engine(), get_settings(), background=background)
 
 
 def embed(
@@ -50,7 +49,6 @@ def embed(
 
     from paperboy.search import embed as models
     from paperboy.search.embedding_job import EmbedJob
-    from paperboy.store.engine import engine_for
 
     settings = get_settings()
     if workers > 1:
@@ -62,7 +60,7 @@ def embed(
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(2) from None
     lease = timedelta(seconds=settings.embed_lease_seconds)
-    job = EmbedJob(engine_for(settings.database_url), embedder, batch_size=batch_size, lease=lease)
+    job = EmbedJob(open_engine(), embedder, batch_size=batch_size, lease=lease)
     while True:
         report = _embed_once(job, limit)
         typer.echo(
@@ -128,8 +126,6 @@ def reindex(
     Needs the index writer lock: stop the server (or run it on another index directory) first. Readers keep
     answering from the old index until the new one is committed in one step.
     """
-    from paperboy.search.sync import load_vectors
-
     service = _service()
     if not service.lock.try_acquire():
         typer.secho(
@@ -147,16 +143,11 @@ def reindex(
             )
         if vectors and service.model is not None:
             began = time.perf_counter()
-            path = service._snapshot_path()
-            for suffix in (".json", ".faiss", ".npy"):
-                path.with_name(path.name + suffix).unlink(missing_ok=True)
-            service._refresh_vectors()
-            if service.vectors is not None:
-                service.vectors = load_vectors(service.engine, service.model, service.vectors.dim, None)
-                service.vectors.save(path, service.model)
+            rebuilt = service.rebuild_vectors()
+            if rebuilt is not None:
                 typer.echo(
-                    f"vector index: {len(service.vectors):,} {service.model} vectors "
-                    f"({service.vectors.kind}) in {time.perf_counter() - began:.1f} s"
+                    f"vector index: {len(rebuilt):,} {service.model} vectors "
+                    f"({rebuilt.kind}) in {time.perf_counter() - began:.1f} s"
                 )
             else:
                 typer.echo(f"vector index: no {service.model} embeddings yet (run `paperboy embed`)")
@@ -167,13 +158,15 @@ def reindex(
 def search_command(
     query: Annotated[str, typer.Argument(help="What to look for, e.g. '\"chain of thought\" author:wei'.")],
     mode: Annotated[str, typer.Option(help="hybrid, keyword or semantic.")] = "hybrid",
-    sort: Annotated[str, typer.Option(help="relevance, date or trending.")] = "relevance",
+    sort: Annotated[
+        str, typer.Option(help="relevance, date or upvotes (most upvoted; 'trending' is its older name).")
+    ] = "relevance",
     limit: Annotated[int, typer.Option(help="Results to show.")] = 10,
 ) -> None:
     """Search from the command line, exactly as the site does (index must exist: run `paperboy reindex`)."""
-    from paperboy.search.searcher import MODES, SORTS, search
+    from paperboy.search.searcher import MODES, SORTS, canonical_sort, search
 
-    if mode not in MODES or sort not in SORTS:
+    if mode not in MODES or canonical_sort(sort) not in SORTS:
         raise typer.BadParameter(f"mode is one of {MODES}, sort one of {SORTS}")
     service = _service()
     try:
@@ -188,10 +181,3 @@ def search_command(
             typer.echo(f"{number:>3}. {paper.arxiv_id:<16} {paper.title[:90]}")
     finally:
         service.close()
-
-
-def register(app: typer.Typer) -> None:
-    """Add the search commands to the main ``paperboy`` app."""
-    app.command("embed")(embed)
-    app.command("reindex")(reindex)
-    app.command("search")(search_command)

@@ -6,20 +6,11 @@ from typing import Annotated
 
 import typer
 
-from paperboy.config import get_settings
+from paperboy.cli.engine import open_engine
 
 users_app = typer.Typer(
     help="Create accounts and grant moderator or administrator rights.", no_args_is_help=True
 )
-
-
-def _engine():  # type: ignore[no-untyped-def]
-    from paperboy.store.engine import engine_for
-    from paperboy.store.migrate import ensure_current
-
-    engine = engine_for(get_settings().database_url)
-    ensure_current(engine, auto_migrate=get_settings().auto_migrate)
-    return engine
 
 
 @users_app.command("create")
@@ -38,7 +29,7 @@ def create(
     from paperboy.auth.service import create_user
 
     secret = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user_id = create_user(_engine(), username, email, secret, admin)
+    user_id = create_user(open_engine(), username, email, secret, admin)
     typer.echo(f"created {'administrator' if admin else 'user'} {username} (id {user_id})")
 
 
@@ -56,7 +47,7 @@ def role(
     from paperboy.errors import NotFound
     from paperboy.store import accounts
 
-    with _engine().begin() as conn:
+    with open_engine().begin() as conn:
         user = accounts.by_username(conn, username)
         if user is None or user.origin != "local":
             raise NotFound(f"no local account named {username!r}")
