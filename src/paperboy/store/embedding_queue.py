@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.store.dialect import as_utc, is_postgres, to_storage, upsert
+from paperboy.store.dialect import as_utc, is_postgres, upsert
 from paperboy.store.schema import Timestamp, embedding_queue, embedding_workers
 
 ENQUEUE = """
@@ -42,7 +42,7 @@ def enqueue_changed(conn: Connection, model: str, since: datetime | None) -> Non
     params: dict[str, object] = {"model": model}
     if since is not None:
         statement = statement.bindparams(sa.bindparam("since", type_=Timestamp))
-        params["since"] = to_storage(since)
+        params["since"] = as_utc(since)
     conn.execute(statement, params)
 
 
