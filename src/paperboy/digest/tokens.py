@@ -5,6 +5,8 @@ site secret and a per-purpose salt, so a link cannot be forged, edited or reused
 unsubscribe and view tokens use HMAC-SHA256 directly (two per digest, so they must be cheap); the timed
 confirmation token uses itsdangerous.
 Unsubscribe links never expire (RFC 8058 asks that they keep working); confirmation links last 3 days.
+They are as strong as the site secret, which is never a published value (``auth.site_secret``). The
+private feed links of /for-you are random tokens stored hashed instead (``store.feed_tokens``): revocable.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import hashlib
 import hmac
 from functools import lru_cache
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from paperboy.errors import BadRequest
 
@@ -77,18 +79,3 @@ def read_view_token(secret: str, token: str) -> int:
     if value is None or not value.isdigit():
         raise BadRequest("This digest link is not valid.")
     return int(value)
-
-
-def feed_token(secret: str, user_id: int) -> str:
-    """The private Atom feed of a reader's picks: feed readers send no cookies, so the URL is the key."""
-    return URLSafeSerializer(secret, salt="paperboy-for-you-feed").dumps(user_id)
-
-
-def read_feed_token(secret: str, token: str) -> int:
-    try:
-        value = URLSafeSerializer(secret, salt="paperboy-for-you-feed").loads(token)
-    except BadSignature:
-        raise BadRequest("This feed link is not valid.") from None
-    if not isinstance(value, int):
-        raise BadRequest("This feed link is not valid.")
-    return value

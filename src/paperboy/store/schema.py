@@ -137,6 +137,16 @@ api_tokens = sa.Table(
     sa.Column("last_used_at", Timestamp),
 )
 
+# Private Atom feed links (/for-you/{token}.atom): feed readers send no cookies, so the URL is the key. One
+# per user, random, stored as its sha256; deleting the row revokes the link, replacing the hash re-creates it.
+feed_tokens = sa.Table(
+    "feed_tokens",
+    metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+)
+
 one_time_tokens = sa.Table(
     "one_time_tokens",
     metadata,

@@ -9,7 +9,7 @@ from paperboy.auth import service
 from paperboy.auth.secrets_util import digest, new_token
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http.session import TOKEN_PREFIX, require_user
-from paperboy.store import sessions
+from paperboy.store import feed_tokens, sessions
 from paperboy.web.forms import Form, check_form, field, see_other
 from paperboy.web.render import render
 
@@ -21,7 +21,10 @@ def _page(request: Request, notice: str | None = None) -> Response:
     user = require_user(request)
     with request.app.state.engine.connect() as conn:
         tokens = sessions.list_api_tokens(conn, user.id)
-    return render(request, "settings.html", {"tokens": tokens, "notice": notice})
+        feed_created = feed_tokens.created_at(conn, user.id)
+    return render(
+        request, "settings.html", {"tokens": tokens, "notice": notice, "feed_created": feed_created}
+    )
 
 
 @router.get("/settings")
