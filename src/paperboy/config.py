@@ -79,10 +79,19 @@ class Settings(BaseSettings):
     session_days: int = Field(30, ge=1, description="Days a sign-in lasts.")
     open_signup: bool = Field(True, description="Let anyone create an account.")
     login_limit: int = Field(
-        10, ge=1, description="Login attempts per IP (IPv6 /64) and per account per window."
+        10,
+        ge=1,
+        description="Sign-in attempts per account, per client network (IPv6 /64; successes not counted) "
+        "and per known browser, per window.",
     )
     signup_limit: int = Field(5, ge=1, description="Sign-ups per IP (IPv6 /64) per window.")
     throttle_minutes: int = Field(15, ge=1, description="Length of the login / sign-up throttle window.")
+    account_mail_limit: int = Field(
+        3,
+        ge=1,
+        description="Account mails (address confirmation, password reset, 'you already have an account') "
+        "one address receives per hour at most.",
+    )
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest request body accepted (413 above).")
 
     mail_backend: str = Field(
