@@ -111,6 +111,12 @@ class Settings(BaseSettings):
         30, ge=1, description="Oldest paper (by first arXiv version) that may be submitted to the daily feed."
     )
     submission_daily_cap: int = Field(5, ge=1, description="Papers one user may submit per day.")
+    vote_limit: int = Field(60, ge=1, description="Upvotes and removals one user may make per vote window.")
+    vote_window_seconds: int = Field(60, ge=1, description="Length of the vote limit's window, in seconds.")
+    comment_limit: int = Field(
+        10, ge=1, description="Comments (new ones and edits) one user may post per comment window."
+    )
+    comment_window_minutes: int = Field(10, ge=1, description="Length of the comment limit's window.")
     trending_comment_weight: float = Field(
         2.0, ge=0, description="Trending: one comment counts as this many votes."
     )
