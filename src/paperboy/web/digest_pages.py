@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.background import BackgroundTask
 
 from paperboy.config import Settings
 from paperboy.digest import compose, render, subscribe, tokens
@@ -37,16 +38,18 @@ def subscribe_post(request: Request, form: Form) -> Response:
     email, frequency = field(form, "email", 400), field(form, "frequency", 10) or "daily"
     client = request.client.host if request.client else None
     try:
-        subscribe.request(request.app.state.engine, _settings(request), email, frequency, client)
+        job = subscribe.request(request.app.state.engine, _settings(request), email, frequency, client)
     except BadRequest as exc:
         context = {"email": email, "frequency": frequency, "error": str(exc)}
         return render_page(request, "subscribe.html", context, status=400)
-    return _message(
+    page = _message(
         request,
         "Check your inbox",
         f"If {email} can receive digests, a confirmation link is on its way. Open it to start your "
         f"{frequency} digest; nothing is sent until you do.",
     )
+    page.background = BackgroundTask(job)
+    return page
 
 
 @router.get("/subscribe/confirm")
