@@ -100,7 +100,11 @@ def send(settings: Settings, message: EmailMessage) -> None:
         )
     elif backend == "file":
         settings.mail_dir.mkdir(parents=True, exist_ok=True)
-        (settings.mail_dir / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+        # Written under another name, then renamed: a reader never sees half a message.
+        name = uuid.uuid4().hex
+        partial = settings.mail_dir / f".{name}.partial"
+        partial.write_bytes(bytes(message))
+        partial.replace(settings.mail_dir / f"{name}.eml")
     else:
         _send_smtp(settings, message)
 
