@@ -288,10 +288,14 @@ digest_outbox = sa.Table(
     sa.Column("claimed_by", sa.String(100)),
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    # sha256 of the random token in the mail's "view in browser" link, set when the row is claimed for
+    # sending; NULL once its reader revoked the links (or before it was sent).
+    sa.Column("view_hash", sa.String(64)),
     sa.Column("sent_at", Timestamp),
     sa.UniqueConstraint("subscription_id", "period"),
     sqlite_autoincrement=True,
 )
+sa.Index("ix_digest_outbox_view_hash", digest_outbox.c.view_hash, unique=True)
 sa.Index("ix_digest_outbox_status_next_attempt_at", digest_outbox.c.status, digest_outbox.c.next_attempt_at)
 
 digest_items = sa.Table(

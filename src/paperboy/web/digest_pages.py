@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.background import BackgroundTask
 
+from paperboy.auth.secrets_util import digest as token_digest
 from paperboy.config import Settings
-from paperboy.digest import compose, render, subscribe, tokens
+from paperboy.digest import compose, render, subscribe
 from paperboy.errors import BadRequest, NotFound
 from paperboy.store import digests, outbox, subscriptions
 from paperboy.web.forms import Form, check_form, field
@@ -127,13 +128,12 @@ def unsubscribe_post(request: Request, form: Form, token: str) -> Response:
 def view_digest(request: Request, token: str) -> Response:
     """A digest as a web page (the mail's "view in browser" link): same papers, page styles, no inline CSS."""
     settings = _settings(request)
-    row_id = tokens.read_view_token(settings.secret_key, token)
     with request.app.state.engine.connect() as conn:
-        row = outbox.get(conn, row_id)
+        row = outbox.by_view_hash(conn, token_digest(token))
         sub = subscriptions.by_id(conn, row.subscription_id) if row else None
         views = digests.views(conn, [p["paper_id"] for p in row.picks]) if row else {}
     if row is None or sub is None:
-        raise NotFound("This digest is no longer available.")
+        raise NotFound("This digest link is not valid, or its reader ended it.")
     personal = sub.personal
     return render_page(
         request,
