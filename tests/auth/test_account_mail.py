@@ -146,3 +146,20 @@ def test_signup_answer_does_not_wait_for_the_mail(engine, tmp_path, slow_smtp) -
         assert "/verify?token=" in confirm.parsed().get_body(("plain",)).get_content()
         (notice,) = _wait_for(slow_smtp.handler, "ada@example.org")
         assert "already has the account 'ada'" in notice.parsed().get_body(("plain",)).get_content()
+
+
+def test_a_hard_bounce_stops_account_mail_to_that_address(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from paperboy.store import outbox
+
+    with SmtpServer(Handler(perm_rate=1.0), None) as gone:
+        site = Site(engine, tmp_path / "mail", **gone.settings())
+        service.create_user(site.engine, "ada", "ada@example.org", PASSWORD, admin=False)
+        client = site.client()
+        for _ in range(2):
+            answer = client.post(
+                "/reset", data={"email": "ada@example.org", "csrf_token": csrf(client, "/reset")}
+            )
+            assert answer.status_code == 200 and "a reset link is on its way" in answer.text
+        assert gone.handler.attempts == 1, "the second mail is not even tried"
+        with site.engine.connect() as conn:
+            assert outbox.is_suppressed(conn, "ada@example.org")

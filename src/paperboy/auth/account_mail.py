@@ -26,7 +26,7 @@ from paperboy import mailer
 from paperboy.auth.links import make_link_token
 from paperboy.config import Settings
 from paperboy.errors import TooManyRequests
-from paperboy.store import accounts, sessions, throttle
+from paperboy.store import accounts, outbox, sessions, throttle
 
 log = logging.getLogger("paperboy.mail")
 MailJob = Callable[[], None]
@@ -57,11 +57,19 @@ def count_or_refuse(engine: Engine, settings: Settings, address: str) -> None:
         )
 
 
-def _send(settings: Settings, to: str, subject: str, text: str) -> None:
+def _send(engine: Engine, settings: Settings, to: str, subject: str, text: str) -> None:
+    """Send unless the address hard-bounced before; a new hard bounce suppresses it like a digest's does."""
+    with engine.connect() as conn:
+        if outbox.is_suppressed(conn, to):
+            log.info("account mail %r to %s not sent: the address is suppressed", subject, to)
+            return
     try:
         mailer.send(settings, mailer.build_message(settings, to, subject, text))
     except mailer.MailError as exc:
         log.warning("account mail %r to %s failed: %s", subject, to, exc)
+        if exc.permanent:
+            with engine.begin() as conn:
+                outbox.suppress(conn, to, str(exc))
 
 
 def verification(
@@ -76,6 +84,7 @@ def verification(
         with engine.begin() as conn:
             sessions.record_link(conn, once, user_id, "verify")
         _send(
+            engine,
             settings,
             email,
             "Confirm your email address",
@@ -95,6 +104,7 @@ def already_registered(engine: Engine, settings: Settings, email: str, link_base
         if existing is None or existing.email is None or _over_limit(engine, settings, existing.email):
             return
         _send(
+            engine,
             settings,
             existing.email,
             "You already have an account",
@@ -120,6 +130,7 @@ def reset(engine: Engine, settings: Settings, email: str, link_base: str) -> Mai
             sessions.expire_links(conn, user.id, "reset")
             sessions.record_link(conn, once, user.id, "reset")
         _send(
+            engine,
             settings,
             user.email,
             "Reset your password",
