@@ -7,14 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.background import BackgroundTask
 
 from paperboy.auth import service
-from paperboy.auth.account_mail import MailJob
 from paperboy.auth.login_limits import DEVICE_COOKIE, DEVICE_DAYS, device_token
 from paperboy.config import Settings
 from paperboy.errors import BadRequest
 from paperboy.http.session import csrf_token, current_user, end_session, start_session
+from paperboy.web.background import run_after
 from paperboy.web.forms import Form, check_form, field, safe_next, see_other
 from paperboy.web.render import render
 
@@ -31,13 +30,6 @@ def _link_base(request: Request) -> str:
 
 def _client(request: Request) -> str | None:
     return request.client.host if request.client else None
-
-
-def run_after(response: Response, job: MailJob | None) -> Response:
-    """Send an account mail once the answer has gone out (see ``auth.account_mail`` for why)."""
-    if job is not None:
-        response.background = BackgroundTask(job)
-    return response
 
 
 def _remember_device(request: Request, response: Response, user_id: int) -> None:

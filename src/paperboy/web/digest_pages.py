@@ -6,13 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.background import BackgroundTask
 
 from paperboy.auth.secrets_util import digest as token_digest
 from paperboy.config import Settings
 from paperboy.digest import compose, render, subscribe
 from paperboy.errors import BadRequest, NotFound
 from paperboy.store import digests, outbox, subscriptions
+from paperboy.web.background import run_after
 from paperboy.web.forms import Form, check_form, field
 from paperboy.web.render import render as render_page
 
@@ -49,8 +49,7 @@ def subscribe_post(request: Request, form: Form) -> Response:
         f"If {email} can receive digests, a confirmation link is on its way. Open it to start your "
         f"{frequency} digest; nothing is sent until you do.",
     )
-    page.background = BackgroundTask(job)
-    return page
+    return run_after(page, job)
 
 
 @router.get("/subscribe/confirm")

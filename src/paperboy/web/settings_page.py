@@ -10,7 +10,7 @@ from paperboy.auth.secrets_util import digest, new_token
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http.session import TOKEN_PREFIX, require_user
 from paperboy.store import feed_tokens, sessions
-from paperboy.web.auth_pages import run_after
+from paperboy.web.background import run_after
 from paperboy.web.forms import Form, check_form, field, see_other
 from paperboy.web.render import render
 
