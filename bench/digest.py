@@ -163,7 +163,7 @@ def _build_and_render(args: tuple[str, int, int]) -> tuple[int, int, int, float]
         for item in chunk:
             picks = [p.as_dict() for p in item.picks]
             shown = compose.items(settings, picks, views, cache)
-            links = compose.links(settings, item.sub, 1)
+            links = compose.links(settings, item.sub, "bench-view-token")
             html, text = render.render(settings.site_name, item.period, shown, links, True, "daily")
             made += 1
             size += len(html) + len(text)

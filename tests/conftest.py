@@ -24,6 +24,9 @@ HF_DAILY = SHARED_DATA / "hf_daily"
 FIXTURES = Path(__file__).with_name("fixtures")
 # Session apps must not embed thousands of papers in the background (search tests embed their own).
 os.environ.setdefault("PAPERBOY_SEARCH_EMBED_BACKGROUND", "false")
+# One secret for the whole run, so no test writes a generated secret file into the working folder
+# (tests/auth/test_site_secret.py unsets it to test that path).
+os.environ.setdefault("PAPERBOY_SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
 PG_ADMIN_URL = os.environ.get("PAPERBOY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -30,6 +30,7 @@ COMMANDS = [
     "ingest snapshot",
     "users create",
     "users role",
+    "users token",
     "embed",
     "reindex",
     "search",

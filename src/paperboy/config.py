@@ -10,18 +10,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from paperboy import __version__
+from paperboy.auth.site_secret import KNOWN_DEVELOPMENT_SECRET, default_secret_path, load_or_create
 
 
 def _default_data_dir() -> Path:
     """The shared real-data folder beside the checkout, used by the offline demo."""
     return Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-
-
-DEFAULT_SECRET = "paperboy-development-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -65,20 +63,36 @@ class Settings(BaseSettings):
     page_size: int = Field(50, ge=1, le=500, description="Papers per page on the feed pages.")
 
     secret_key: str = Field(
-        DEFAULT_SECRET, description="Signs sessions and emailed links; production refuses the default."
+        "",
+        description="Signs sessions' CSRF tokens and emailed links (empty: a random secret kept in the "
+        "secret file, made on first run).",
+    )
+    secret_file: Path | None = Field(
+        None,
+        description="Where the generated secret is kept (default: beside the SQLite file as "
+        "`<file>.secret`, else `paperboy.secret` in the working folder).",
     )
     environment: str = Field(
         "development",
         pattern="^(development|production)$",
-        description="`production` refuses a default secret key and insecure cookies.",
+        description="`production` refuses insecure cookies.",
     )
     session_days: int = Field(30, ge=1, description="Days a sign-in lasts.")
     open_signup: bool = Field(True, description="Let anyone create an account.")
     login_limit: int = Field(
-        10, ge=1, description="Login attempts per IP (IPv6 /64) and per account per window."
+        10,
+        ge=1,
+        description="Sign-in attempts per account, per client network (IPv6 /64; successes not counted) "
+        "and per known browser, per window.",
     )
     signup_limit: int = Field(5, ge=1, description="Sign-ups per IP (IPv6 /64) per window.")
     throttle_minutes: int = Field(15, ge=1, description="Length of the login / sign-up throttle window.")
+    account_mail_limit: int = Field(
+        3,
+        ge=1,
+        description="Account mails (address confirmation, password reset, 'you already have an account') "
+        "one address receives per hour at most.",
+    )
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest request body accepted (413 above).")
 
     mail_backend: str = Field(
@@ -98,6 +112,12 @@ class Settings(BaseSettings):
         30, ge=1, description="Oldest paper (by first arXiv version) that may be submitted to the daily feed."
     )
     submission_daily_cap: int = Field(5, ge=1, description="Papers one user may submit per day.")
+    vote_limit: int = Field(60, ge=1, description="Upvotes and removals one user may make per vote window.")
+    vote_window_seconds: int = Field(60, ge=1, description="Length of the vote limit's window, in seconds.")
+    comment_limit: int = Field(
+        10, ge=1, description="Comments (new ones and edits) one user may post per comment window."
+    )
+    comment_window_minutes: int = Field(10, ge=1, description="Length of the comment limit's window.")
     trending_comment_weight: float = Field(
         2.0, ge=0, description="Trending: one comment counts as this many votes."
     )
@@ -218,6 +238,22 @@ class Settings(BaseSettings):
         50_000, ge=1, description="Vectors above which faiss switches from exact search to IVF."
     )
     search_nprobe: int = Field(96, ge=1, description="IVF lists probed per query (recall against speed).")
+
+    @model_validator(mode="after")
+    def _site_secret(self) -> Settings:
+        """Never a secret anyone can read: the published old default is refused, an empty one generated."""
+        if self.secret_key == KNOWN_DEVELOPMENT_SECRET:
+            raise ValueError(
+                "PAPERBOY_SECRET_KEY is the published development secret: unset it (a random secret is then "
+                "generated and kept in the secret file) or set a long random value"
+            )
+        if not self.secret_key:
+            self.secret_key = load_or_create(self.secret_path)
+        return self
+
+    @property
+    def secret_path(self) -> Path:
+        return self.secret_file or default_secret_path(self.database_url)
 
     @property
     def pool_size(self) -> int:

@@ -12,12 +12,44 @@ import smtplib
 import ssl
 import uuid
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from paperboy.config import Settings
 
 log = logging.getLogger("paperboy.mail")
+
+
+# RFC 2369 / RFC 8058: providers offer one-click unsubscribe only when these carry the raw ``<https://…>``.
+RAW_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+MAX_RAW_LINE = 998  # RFC 5322's hard limit on a line
+
+
+class MailPolicy(EmailPolicy):
+    """The default policy, except that the List-Unsubscribe headers are written as given, on one line.
+
+    The default folds any header longer than 78 characters, and a URL without spaces can only be folded
+    into RFC 2047 encoded words (``=?utf-8?q?=3Chttps…?=``), which mail providers do not read as a
+    List-Unsubscribe URL. Values that are not plain ASCII or would pass the hard line limit fold as usual.
+    """
+
+    def _raw(self, name: str, value: str) -> str | None:
+        text = str(value)
+        line = f"{name}: {text}"
+        if name.lower() in RAW_HEADERS and text.isascii() and len(line) <= MAX_RAW_LINE:
+            return line + self.linesep
+        return None
+
+    def fold(self, name: str, value: str) -> str:
+        return self._raw(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        raw = self._raw(name, value)
+        return raw.encode("ascii") if raw is not None else super().fold_binary(name, value)
+
+
+MAIL_POLICY = MailPolicy()
 
 
 class MailError(Exception):
@@ -39,7 +71,7 @@ def build_message(
     headers: dict[str, str] | None = None,
     message_id: str | None = None,
 ) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = subject
@@ -68,7 +100,11 @@ def send(settings: Settings, message: EmailMessage) -> None:
         )
     elif backend == "file":
         settings.mail_dir.mkdir(parents=True, exist_ok=True)
-        (settings.mail_dir / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+        # Written under another name, then renamed: a reader never sees half a message.
+        name = uuid.uuid4().hex
+        partial = settings.mail_dir / f".{name}.partial"
+        partial.write_bytes(bytes(message))
+        partial.replace(settings.mail_dir / f"{name}.eml")
     else:
         _send_smtp(settings, message)
 

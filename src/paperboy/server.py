@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.gzip import GZipMiddleware
 
 from paperboy import __version__
-from paperboy.config import DEFAULT_SECRET, Settings, get_settings
+from paperboy.config import Settings, get_settings
 from paperboy.http.admission import Admission
 from paperboy.http.cache import ResponseCache
 from paperboy.http.data_version import DataVersionWatch
@@ -118,10 +118,6 @@ def create_app(
 ) -> FastAPI:
     """Build the app; refuses to start on an outdated schema unless PAPERBOY_AUTO_MIGRATE is set."""
     settings = settings or get_settings()
-    if settings.is_production and settings.secret_key == DEFAULT_SECRET:
-        raise RuntimeError(
-            "PAPERBOY_SECRET_KEY is the development default: set a long random secret in production"
-        )
     engine = engine or engine_for(settings.database_url, settings.pool_size)
     if check_schema:
         ensure_current(engine, settings.auto_migrate)
@@ -170,6 +166,7 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.web.community import router as community_router
     from paperboy.web.digest_pages import router as digest_router
     from paperboy.web.discovery import router as discovery_router
+    from paperboy.web.feed_link_pages import router as feed_link_router
     from paperboy.web.feeds import router as feeds_router
     from paperboy.web.foryou_pages import router as foryou_router
     from paperboy.web.pages import router as pages_router
@@ -185,6 +182,7 @@ def _include_routes(app: FastAPI) -> None:
     app.include_router(submit_api_router)
     app.include_router(auth_router)
     app.include_router(settings_router)
+    app.include_router(feed_link_router)
     app.include_router(submit_router)
     app.include_router(community_router)
     app.include_router(feeds_router)  # before discovery: /authors/{name}/feed.rss is not an author

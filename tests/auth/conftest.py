@@ -19,13 +19,13 @@ class Site:
     def __init__(self, engine: Engine, mail_dir: Path, **overrides: object) -> None:
         self.engine = engine
         self.mail_dir = mail_dir
-        self.settings = Settings(
-            database_url=str(engine.url),
-            mail_backend="file",
-            mail_dir=mail_dir,
-            base_url="http://testserver",
-            **overrides,
-        )
+        values: dict = {
+            "database_url": str(engine.url),
+            "mail_backend": "file",
+            "mail_dir": mail_dir,
+            "base_url": "http://testserver",
+        }
+        self.settings = Settings(**{**values, **overrides})
         self.app = create_app(self.settings, engine=engine)
 
     def client(self) -> TestClient:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -123,9 +124,15 @@ class BrowserSite:
             )
         return {"name": SESSION_COOKIE, "value": cookie, "url": self.url}
 
-    def mails(self) -> list:
-        files = sorted(self.mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-        return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+    def mails(self, at_least: int = 0, seconds: float = 10) -> list:
+        """The mails written so far; with ``at_least``, wait for that many first (account mails leave
+        after the page has been answered)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            files = sorted(self.mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+            if len(files) >= at_least or time.monotonic() > deadline:
+                return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+            time.sleep(0.05)
 
     def link_in_last_mail(self, path: str) -> str:
         """The absolute link to ``path`` in the newest mail (which must point at this very server)."""

@@ -131,6 +131,9 @@ def site(engine: Engine, tmp_path: Path) -> Iterator[Site]:
         database_url=database_url(engine),
         search_index_dir=tmp_path / "search-index",
         search_embed_background=False,
+        # Per-user vote and comment limits have their own tests (test_limits.py), which lower these.
+        comment_limit=1000,
+        vote_limit=1000,
     )
     built = Site(engine, settings, create_app(settings, engine=engine))
     built.add_user("alice")

@@ -107,11 +107,13 @@ def test_for_you_page_feed_and_digest_settings(papers_engine: Engine, tmp_path) 
     client.get("/for-you")  # a second visit the same day records nothing new
     with papers_engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(recommendations)).scalar_one() == first
-    feed_url = re.search(r'href="(/for-you/[\w.\-]+\.atom)"', page.text)
-    assert feed_url
+    assert 'href="/settings#private-feed"' in page.text
+    made = client.post("/settings/feed", data={"csrf_token": token})
+    feed_url = re.search(r"<code>http://testserver(/for-you/[\w.\-]+\.atom)</code>", made.text)
+    assert feed_url, made.text
     atom = etree.fromstring(client.get(feed_url.group(1)).content)
     assert len(atom.findall("{http://www.w3.org/2005/Atom}entry")) == first
-    assert client.get(feed_url.group(1)[:-8] + "xx.atom").status_code == 400
+    assert client.get(feed_url.group(1)[:-8] + "xx.atom").status_code == 404
     arxiv_id = re.search(r'name="arxiv_id" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     done = client.post("/library/not-interested", data={"csrf_token": token, "arxiv_id": arxiv_id})
     assert done.status_code in (200, 303)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from paperboy.api.community_schemas import CommentAuthorOut, CommentIn, CommentOut, ThreadOut
 from paperboy.api.schemas import ErrorOut
 from paperboy.api.serialize import iso_ms
-from paperboy.community import service
+from paperboy.community import limits, service
 from paperboy.http.deps import get_engine
 from paperboy.http.session import check_csrf, current_user, require_user, require_verified
 from paperboy.http.wire import VoteOut
@@ -37,6 +37,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         "description": "Not an arXiv id, or an unacceptable comment (the message says why).",
     },
     404: {"model": ErrorOut, "description": "No such paper (hidden papers are only visible to moderators)."},
+}
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": ErrorOut,
+        "description": "Too many votes or comments from this user in the current window (README, "
+        '"Limits"); `Retry-After` says how many seconds to wait.',
+        "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+    },
 }
 SIGNED_IN: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "No valid API token or session."},
@@ -79,13 +87,14 @@ def _voter(request: Request) -> Account:
 
 def _vote(request: Request, paper_id: str, on: bool) -> JSONResponse:
     user = _voter(request)
+    limits.vote(request.app.state.engine, request.app.state.settings, user)
     return JSONResponse(VoteOut.of(service.vote(request.app.state.engine, user, paper_id, on)).wire())
 
 
 @router.post(
     "/api/papers/{paper_id:path}/vote",
     response_model=VoteOut,
-    responses={**ERRORS, **SIGNED_IN},
+    responses={**ERRORS, **SIGNED_IN, **LIMITED},
     summary="Upvote a paper",
     description="Idempotent: upvoting twice leaves one vote. Answers the paper's new counts.",
 )
@@ -96,7 +105,7 @@ def upvote(request: Request, paper_id: PaperId) -> JSONResponse:
 @router.delete(
     "/api/papers/{paper_id:path}/vote",
     response_model=VoteOut,
-    responses={**ERRORS, **SIGNED_IN},
+    responses={**ERRORS, **SIGNED_IN, **LIMITED},
     summary="Remove your upvote",
     description="Idempotent: removing a vote you did not cast changes nothing. Answers the new counts.",
 )
@@ -130,7 +139,7 @@ def comments(request: Request, db: Db, paper_id: PaperId) -> JSONResponse:
     "/api/papers/{paper_id:path}/comments",
     response_model=CommentOut,
     status_code=201,
-    responses={**ERRORS, **SIGNED_IN},
+    responses={**ERRORS, **SIGNED_IN, **LIMITED},
     summary="Comment on a paper",
     description="Posts `body` (Markdown) as a new comment, or as a reply when `parentId` names a comment on "
     "the same paper. Replies nest at most 8 deep; deeper replies join their parent's level.",
@@ -138,6 +147,7 @@ def comments(request: Request, db: Db, paper_id: PaperId) -> JSONResponse:
 def post_comment(request: Request, paper_id: PaperId, comment: CommentIn) -> JSONResponse:
     user = _voter(request)
     engine = request.app.state.engine
+    limits.comment(engine, request.app.state.settings, user)
     _arxiv_id, comment_id = service.post_comment(engine, user, paper_id, comment.body, comment.parentId)
     with engine.connect() as conn:
         stored = service.get_comment(conn, comment_id)

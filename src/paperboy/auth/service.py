@@ -1,7 +1,9 @@
 """Account operations shared by the pages, the API and the CLI: sign-up, login, verification, reset.
 
 Login and sign-up answer the same way for known and unknown accounts (same message, same argon2 work), are
-throttled per client network and per account, and never lock an account for good: windows expire.
+throttled per client network and per account (``auth.login_limits`` explains the scheme), and never lock an
+account for good. Every account mail is a job the caller runs after answering (``auth.account_mail``), so the
+answer's timing does not tell whether a mail went out.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from paperboy import mailer
-from paperboy.auth.links import make_link_token, read_link_token
+from paperboy.auth import account_mail
+from paperboy.auth.account_mail import MailJob
+from paperboy.auth.links import read_link_token
+from paperboy.auth.login_limits import LoginLimits
 from paperboy.auth.network import throttle_subject
 from paperboy.auth.passwords import hash_password, password_problem, verify_password
 from paperboy.config import Settings
@@ -57,11 +61,12 @@ def signup(
     password: str,
     client_ip: str | None,
     link_base: str,
-) -> int | None:
-    """Create an account and mail its verification link; None when the email is already registered.
+) -> MailJob:
+    """Create an account; the returned job mails its verification link, or tells the owner of an address
+    that is already registered. Run the job after answering.
 
     The caller shows the same "check your inbox" page either way, so sign-up reveals nothing about who has an
-    account; the owner of an existing address gets a mail telling them so instead.
+    account.
     """
     if not settings.open_signup:
         raise BadRequest("Sign-up is closed on this site; ask an administrator for an account.")
@@ -74,34 +79,17 @@ def signup(
         if accounts.username_taken(conn, username):
             raise BadRequest("That username is taken; choose another.")
         if accounts.email_taken(conn, email):
-            existing = accounts.by_login(conn, email)
-        else:
-            existing = None
-            user_id = accounts.create(conn, username, email, password_hash)
-    if existing is not None:
-        _mail(
-            settings,
-            email,
-            "You already have an account",
-            f"Someone (hopefully you) tried to sign up with this address, which already has the account "
-            f"'{existing.username}'. To reset its password, visit {link_base}/reset\n",
-        )
+            return account_mail.already_registered(engine, settings, email, link_base)
+        user_id = accounts.create(conn, username, email, password_hash)
+    return account_mail.verification(engine, settings, user_id, email.lower(), link_base)
+
+
+def resend_verification(engine: Engine, settings: Settings, user: Account, link_base: str) -> MailJob | None:
+    """For the signed-in owner: a job mailing a new link, None when already confirmed; 429 past the limit."""
+    if user.email_verified_at is not None or not user.email:
         return None
-    send_verification(engine, settings, user_id, email, link_base)
-    return user_id
-
-
-def send_verification(engine: Engine, settings: Settings, user_id: int, email: str, link_base: str) -> None:
-    token, once = make_link_token(settings.secret_key, "verify", user_id)
-    with engine.begin() as conn:
-        sessions.record_link(conn, once, user_id, "verify")
-    _mail(
-        settings,
-        email,
-        "Confirm your email address",
-        f"Welcome to {settings.site_name}!\n\nConfirm your address by opening this link within 3 days:\n"
-        f"{link_base}/verify?token={token}\n\nIf you did not sign up, ignore this mail.\n",
-    )
+    account_mail.count_or_refuse(engine, settings, user.email)
+    return account_mail.verification(engine, settings, user.id, user.email, link_base, counted=True)
 
 
 def verify_email(engine: Engine, settings: Settings, token: str) -> Account:
@@ -117,43 +105,36 @@ def verify_email(engine: Engine, settings: Settings, token: str) -> Account:
 
 
 def login(
-    engine: Engine, settings: Settings, login_name: str, password: str, client_ip: str | None
+    engine: Engine,
+    settings: Settings,
+    login_name: str,
+    password: str,
+    client_ip: str | None,
+    device: str | None = None,
 ) -> Account:
-    """The account on success; BadRequest with one message for every kind of failure."""
-    _throttle(engine, f"login-ip:{throttle_subject(client_ip)}", settings.login_limit, settings)
-    _throttle(engine, f"login-account:{login_name.strip().lower()}", settings.login_limit, settings)
+    """The account on success; BadRequest with one message for every kind of failure. ``device`` is the
+    ``pb_device`` cookie a previous sign-in left, if any."""
+    limits = LoginLimits(engine, settings, client_ip, device)
     with engine.connect() as conn:
         user = accounts.by_login(conn, login_name)
+    limits.admit(user, login_name)
     ok, upgraded = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or user.disabled:
         raise BadRequest(LOGIN_FAILED)
     if upgraded:
         with engine.begin() as conn:
             accounts.set_password_hash(conn, user.id, upgraded)
-    throttle.reset(engine, f"login-account:{login_name.strip().lower()}")
+    limits.succeeded()
     return user
 
 
 def request_reset(
     engine: Engine, settings: Settings, email: str, client_ip: str | None, link_base: str
-) -> None:
-    """Mail a reset link if the address has an account; the caller always answers the same."""
+) -> MailJob:
+    """A job that mails a reset link if the address has an account; the caller answers the same either way
+    and runs the job afterwards, so neither the answer nor its timing depends on the account existing."""
     _throttle(engine, f"reset:{throttle_subject(client_ip)}", settings.signup_limit, settings)
-    with engine.connect() as conn:
-        user = accounts.by_login(conn, email) if "@" in email else None
-    if user is None or user.email is None:
-        return
-    token, once = make_link_token(settings.secret_key, "reset", user.id)
-    with engine.begin() as conn:
-        sessions.expire_links(conn, user.id, "reset")
-        sessions.record_link(conn, once, user.id, "reset")
-    _mail(
-        settings,
-        user.email,
-        "Reset your password",
-        f"To choose a new password for '{user.username}', open this link within an hour:\n"
-        f"{link_base}/reset/confirm?token={token}\n\nIf you did not ask for this, ignore this mail.\n",
-    )
+    return account_mail.reset(engine, settings, email.strip(), link_base)
 
 
 def check_reset_token(settings: Settings, token: str) -> None:
@@ -185,7 +166,3 @@ def create_user(engine: Engine, username: str, email: str, password: str, admin:
         if accounts.username_taken(conn, username) or accounts.email_taken(conn, email):
             raise BadRequest("That username or email already has an account.")
         return accounts.create(conn, username, email, hash_password(password), is_admin=admin, verified=True)
-
-
-def _mail(settings: Settings, to: str, subject: str, text: str) -> None:
-    mailer.send(settings, mailer.build_message(settings, to, subject, text))

@@ -53,3 +53,34 @@ def role(
             raise NotFound(f"no local account named {username!r}")
         accounts.set_roles(conn, user.id, admin=admin, moderator=moderator)
     typer.echo(f"{username}: roles updated")
+
+
+@users_app.command("token")
+def token(
+    username: Annotated[str, typer.Argument(help="An existing account.")],
+    name: Annotated[
+        str, typer.Option("--name", help="What the token is for; shown on the user's settings page.")
+    ] = "command line",
+) -> None:
+    """Print a new personal API token for USERNAME (only the token, so scripts can capture it).
+
+    The token acts as that user (``Authorization: Bearer …``); it is stored hashed and shown only now. The
+    user sees it on /settings under its name and can delete it there.
+    """
+    from paperboy.auth.secrets_util import digest, new_token
+    from paperboy.errors import BadRequest, NotFound
+    from paperboy.http.session import TOKEN_PREFIX
+    from paperboy.store import accounts, sessions
+
+    label = " ".join(name.split())
+    if not label or len(label) > 100:
+        raise BadRequest("--name must be 1 to 100 characters")
+    secret = new_token(TOKEN_PREFIX)
+    with open_engine().begin() as conn:
+        user = accounts.by_username(conn, username)
+        if user is None:
+            raise NotFound(f"no account named {username!r}")
+        if user.disabled:
+            raise BadRequest(f"{username} is disabled; tokens of disabled accounts do not work")
+        sessions.create_api_token(conn, user.id, label, digest(secret))
+    typer.echo(secret)

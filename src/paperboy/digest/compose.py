@@ -19,14 +19,13 @@ def message_id(settings: Settings, row_id: int, period: str) -> str:
     return f"<digest-{row_id}-{period}@{host}>"
 
 
-def links(settings: Settings, sub: Subscription, row_id: int | None) -> render.Links:
+def links(settings: Settings, sub: Subscription, view_token: str | None) -> render.Links:
+    """``view_token``: the random token of this digest's "view in browser" link (its hash is stored)."""
     base = settings.base_url.rstrip("/")
     return render.Links(
         base=base,
         unsubscribe=f"{base}/unsubscribe/{tokens.unsubscribe_token(settings.secret_key, sub.token)}",
-        view=f"{base}/digest/{tokens.view_token(settings.secret_key, row_id)}"
-        if row_id is not None
-        else None,
+        view=f"{base}/digest/{view_token}" if view_token else None,
         manage=f"{base}/subscriptions" if sub.personal else None,
     )
 
@@ -56,9 +55,10 @@ def compose(
     sub: Subscription,
     views: dict[int, PaperView],
     cache: dict[int, dict] | None = None,
+    view_token: str | None = None,
 ) -> EmailMessage:
     shown = items(settings, row.picks, views, cache)
-    where = links(settings, sub, row.id)
+    where = links(settings, sub, view_token)
     html, text = render.render(settings.site_name, row.period, shown, where, sub.personal, sub.frequency)
     headers = {
         "List-Unsubscribe": f"<{where.unsubscribe}>",

@@ -24,6 +24,8 @@ from typing import Protocol
 from sqlalchemy.engine import Engine
 
 from paperboy import mailer
+from paperboy.auth.secrets_util import digest as token_digest
+from paperboy.auth.secrets_util import new_token
 from paperboy.config import Settings
 from paperboy.digest.compose import compose
 from paperboy.models import PaperView
@@ -116,8 +118,10 @@ class Sender:
                 lease = now + timedelta(seconds=self.settings.digest_lease_seconds)
                 with self.engine.begin() as conn:
                     rows = outbox.claim(conn, self.worker, now, lease, self.settings.digest_batch)
+                    view_tokens = {row.id: new_token() for row in rows}
+                    outbox.set_view_hashes(conn, {i: token_digest(t) for i, t in view_tokens.items()})
                 if rows:
-                    self.deliver_batch(rows)
+                    self.deliver_batch(rows, view_tokens)
                     continue
                 if not wait:
                     break
@@ -144,7 +148,7 @@ class Sender:
                 self.bounced.add(row.email.lower())
         setattr(self.report, status, getattr(self.report, status) + 1)
 
-    def deliver_batch(self, rows: list[OutboxRow]) -> None:
+    def deliver_batch(self, rows: list[OutboxRow], view_tokens: dict[int, str] | None = None) -> None:
         """Read what a claimed batch needs in a few queries, then send its messages one by one."""
         with self.engine.connect() as conn:
             suppressed = outbox.suppressed_among(conn, [r.email for r in rows])
@@ -158,7 +162,7 @@ class Sender:
             elif sub is None or sub.status != "active":
                 self._finish(row, "cancelled", "subscription no longer active")
             else:
-                self.deliver(row, sub, views, cache)
+                self.deliver(row, sub, views, cache, (view_tokens or {}).get(row.id))
 
     def deliver(
         self,
@@ -166,9 +170,10 @@ class Sender:
         sub: Subscription,
         views: dict[int, PaperView],
         cache: dict[int, dict] | None = None,
+        view_token: str | None = None,
     ) -> None:
         try:
-            message = compose(self.settings, row, sub, views, cache)
+            message = compose(self.settings, row, sub, views, cache, view_token)
         except Exception as exc:  # noqa: BLE001 - one broken row must not stop the queue
             log.exception("digest %s could not be built", row.id)
             self._finish(row, "failed", f"could not build the message: {exc}")

@@ -2,13 +2,14 @@
 
 Double opt-in: an address is ``pending`` until the signed link mailed to it is followed and confirmed, so
 nobody can sign someone else up. Confirmation mails are limited per address per hour (and per network), and
-never go to a suppressed (hard-bounced) address. The page answers the same whatever the address's state, so
-it reveals nothing about who subscribes.
+never go to a suppressed (hard-bounced) address. The page answers the same whatever the address's state, and
+the work that depends on that state runs after the answer, so neither reveals who subscribes.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy.engine import Engine
@@ -27,8 +28,15 @@ log = logging.getLogger("paperboy.digest")
 FREQUENCIES = ("daily", "weekly")
 
 
-def request(engine: Engine, settings: Settings, email: str, frequency: str, client_ip: str | None) -> bool:
-    """Record a pending subscription and mail its confirmation link; False when no mail was sent."""
+def request(
+    engine: Engine, settings: Settings, email: str, frequency: str, client_ip: str | None
+) -> Callable[[], bool]:
+    """Check the form and the network's limit now; return the job that records a pending subscription and
+    mails its confirmation link, to run after answering (True when a mail went out).
+
+    Whether a mail goes out depends on the address's state (new, pending, active, suppressed), so doing it
+    inside the request would let its timing reveal who subscribes; the page answers the same either way.
+    """
     email = email.strip().lower()
     if not EMAIL.match(email) or len(email) > 320:
         raise BadRequest("Enter an email address like you@example.org.")
@@ -40,6 +48,10 @@ def request(engine: Engine, settings: Settings, email: str, frequency: str, clie
     )
     if wait is not None:
         raise TooManyRequests("Too many subscriptions from your network; try again later.", wait)
+    return lambda: _record_and_mail(engine, settings, email, frequency)
+
+
+def _record_and_mail(engine: Engine, settings: Settings, email: str, frequency: str) -> bool:
     with engine.begin() as conn:
         if outbox.is_suppressed(conn, email):
             return False

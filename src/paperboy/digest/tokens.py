@@ -1,10 +1,12 @@
 """Signed tokens in digest links: confirm a subscription, unsubscribe, view a digest in the browser.
 
-Each carries only a random value (the subscription's token, or an outbox row id) under an HMAC keyed by the
-site secret and a per-purpose salt, so a link cannot be forged, edited or reused for another purpose. The
-unsubscribe and view tokens use HMAC-SHA256 directly (two per digest, so they must be cheap); the timed
-confirmation token uses itsdangerous.
+Each carries only a random value (the subscription's token) under an HMAC keyed by the site secret and a
+per-purpose salt, so a link cannot be forged, edited or reused for another purpose. The unsubscribe token uses
+HMAC-SHA256 directly (one per digest, so it must be cheap); the timed confirmation token uses itsdangerous.
 Unsubscribe links never expire (RFC 8058 asks that they keep working); confirmation links last 3 days.
+They are as strong as the site secret, which is never a published value (``auth.site_secret``). The
+private feed links of /for-you and the "view in browser" links of digests are random tokens stored hashed
+instead (``store.feed_tokens``, ``digest_outbox.view_hash``), so their owners can revoke them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import hashlib
 import hmac
 from functools import lru_cache
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from paperboy.errors import BadRequest
 
@@ -65,30 +67,4 @@ def read_confirm_token(secret: str, token: str) -> str:
         raise BadRequest("This confirmation link is not valid. Check that you copied all of it.") from None
     if not isinstance(value, str):
         raise BadRequest("This confirmation link is not valid.")
-    return value
-
-
-def view_token(secret: str, outbox_id: int) -> str:
-    return _sign(secret, "digest-view", str(outbox_id))
-
-
-def read_view_token(secret: str, token: str) -> int:
-    value = _unsign(secret, "digest-view", token)
-    if value is None or not value.isdigit():
-        raise BadRequest("This digest link is not valid.")
-    return int(value)
-
-
-def feed_token(secret: str, user_id: int) -> str:
-    """The private Atom feed of a reader's picks: feed readers send no cookies, so the URL is the key."""
-    return URLSafeSerializer(secret, salt="paperboy-for-you-feed").dumps(user_id)
-
-
-def read_feed_token(secret: str, token: str) -> int:
-    try:
-        value = URLSafeSerializer(secret, salt="paperboy-for-you-feed").loads(token)
-    except BadSignature:
-        raise BadRequest("This feed link is not valid.") from None
-    if not isinstance(value, int):
-        raise BadRequest("This feed link is not valid.")
     return value

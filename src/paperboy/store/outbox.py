@@ -225,3 +225,24 @@ def counts(conn: Connection, period: str | None = None) -> dict[str, int]:
 def get(conn: Connection, row_id: int) -> OutboxRow | None:
     row = conn.execute(sa.select(*COLUMNS).where(o.c.id == row_id)).first()
     return _row(row) if row else None
+
+
+def set_view_hashes(conn: Connection, hashes: dict[int, str]) -> None:
+    """Record the digest of each claimed row's "view in browser" token (a retry gets a fresh one)."""
+    if hashes:
+        conn.execute(
+            sa.update(o).where(o.c.id == sa.bindparam("row_id")).values(view_hash=sa.bindparam("hash")),
+            [{"row_id": row_id, "hash": value} for row_id, value in hashes.items()],
+        )
+
+
+def by_view_hash(conn: Connection, view_hash: str) -> OutboxRow | None:
+    row = conn.execute(sa.select(*COLUMNS).where(o.c.view_hash == view_hash)).first()
+    return _row(row) if row else None
+
+
+def revoke_views(conn: Connection, user_id: int) -> int:
+    """End the "view in browser" links of every digest sent to a user's subscription."""
+    owned = sa.select(subscriptions.c.id).where(subscriptions.c.user_id == user_id)
+    stmt = sa.update(o).where(o.c.subscription_id.in_(owned), o.c.view_hash.is_not(None))
+    return conn.execute(stmt.values(view_hash=None)).rowcount

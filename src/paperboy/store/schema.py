@@ -137,6 +137,16 @@ api_tokens = sa.Table(
     sa.Column("last_used_at", Timestamp),
 )
 
+# Private Atom feed links (/for-you/{token}.atom): feed readers send no cookies, so the URL is the key. One
+# per user, random, stored as its sha256; deleting the row revokes the link, replacing the hash re-creates it.
+feed_tokens = sa.Table(
+    "feed_tokens",
+    metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+)
+
 one_time_tokens = sa.Table(
     "one_time_tokens",
     metadata,
@@ -302,10 +312,14 @@ digest_outbox = sa.Table(
     sa.Column("claimed_by", sa.String(100)),
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", Timestamp, nullable=False, server_default=sa.func.current_timestamp()),
+    # sha256 of the random token in the mail's "view in browser" link, set when the row is claimed for
+    # sending; NULL once its reader revoked the links (or before it was sent).
+    sa.Column("view_hash", sa.String(64)),
     sa.Column("sent_at", Timestamp),
     sa.UniqueConstraint("subscription_id", "period"),
     sqlite_autoincrement=True,
 )
+sa.Index("ix_digest_outbox_view_hash", digest_outbox.c.view_hash, unique=True)
 sa.Index("ix_digest_outbox_status_next_attempt_at", digest_outbox.c.status, digest_outbox.c.next_attempt_at)
 
 digest_items = sa.Table(

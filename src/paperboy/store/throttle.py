@@ -40,3 +40,13 @@ def hit(engine: Engine, key: str, limit: int, window: timedelta) -> float | None
 def reset(engine: Engine, key: str) -> None:
     with engine.begin() as conn:
         conn.execute(sa.delete(throttle).where(throttle.c.key == key))
+
+
+def refund(engine: Engine, key: str) -> None:
+    """Take back one counted attempt (a sign-in that succeeded must not count toward a network's limit)."""
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(throttle)
+            .where(throttle.c.key == key, throttle.c.hits > 0)
+            .values(hits=throttle.c.hits - 1)
+        )

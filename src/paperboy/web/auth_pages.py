@@ -9,9 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from paperboy.auth import service
+from paperboy.auth.login_limits import DEVICE_COOKIE, DEVICE_DAYS, device_token
 from paperboy.config import Settings
 from paperboy.errors import BadRequest
 from paperboy.http.session import csrf_token, current_user, end_session, start_session
+from paperboy.web.background import run_after
 from paperboy.web.forms import Form, check_form, field, safe_next, see_other
 from paperboy.web.render import render
 
@@ -28,6 +30,19 @@ def _link_base(request: Request) -> str:
 
 def _client(request: Request) -> str | None:
     return request.client.host if request.client else None
+
+
+def _remember_device(request: Request, response: Response, user_id: int) -> None:
+    """The known-device cookie: this browser is exempt from its account's lockout (``auth.login_limits``)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_token(_settings(request).secret_key, user_id),
+        max_age=DEVICE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/login",
+    )
 
 
 def _form(
@@ -142,7 +157,7 @@ def signup(request: Request, form: Form) -> Response:
         str(form.get("password") or ""),
     )
     try:
-        service.signup(
+        job = service.signup(
             request.app.state.engine,
             _settings(request),
             username,
@@ -161,11 +176,12 @@ def signup(request: Request, form: Form) -> Response:
             status=400,
             error=str(exc),
         )
-    return _message(
+    page = _message(
         request,
         "Check your inbox",
         f"We sent a confirmation link to {email}. Open it to finish signing up; it works for 3 days.",
     )
+    return run_after(page, job)
 
 
 @router.get("/verify")
@@ -194,7 +210,12 @@ def login(request: Request, form: Form) -> Response:
     target = safe_next(field(form, "next", 2000))
     try:
         user = service.login(
-            request.app.state.engine, _settings(request), login_name, password, _client(request)
+            request.app.state.engine,
+            _settings(request),
+            login_name,
+            password,
+            _client(request),
+            request.cookies.get(DEVICE_COOKIE),
         )
     except BadRequest as exc:
         return _form(
@@ -210,6 +231,7 @@ def login(request: Request, form: Form) -> Response:
         )
     response = see_other(target)
     start_session(request, response, user.id, timedelta(days=_settings(request).session_days))
+    _remember_device(request, response, user.id)
     return response
 
 
@@ -237,14 +259,15 @@ def reset_form(request: Request) -> Response:
 def reset_request(request: Request, form: Form) -> Response:
     check_form(request, form)
     email = field(form, "email", 400)
-    service.request_reset(
+    job = service.request_reset(
         request.app.state.engine, _settings(request), email, _client(request), _link_base(request)
     )
-    return _message(
+    page = _message(
         request,
         "Check your inbox",
         f"If {email} has an account here, a reset link is on its way. It works for one hour.",
     )
+    return run_after(page, job)
 
 
 def _new_password_form(request: Request, token: str, status: int = 200, error: str | None = None) -> Response:
@@ -285,4 +308,5 @@ def reset_confirm(request: Request, form: Form, token: str = "") -> Response:
         return _new_password_form(request, token, status=400, error=str(exc))
     response = see_other("/")
     start_session(request, response, user.id, timedelta(days=_settings(request).session_days))
+    _remember_device(request, response, user.id)
     return response

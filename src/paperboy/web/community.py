@@ -15,8 +15,8 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import FormData
 
-from paperboy.community import service
-from paperboy.errors import BadRequest, NeedsLogin
+from paperboy.community import limits, service
+from paperboy.errors import BadRequest, NeedsLogin, TooManyRequests
 from paperboy.http.session import CSRF_FIELD, check_csrf, current_user, require_moderator, require_verified
 from paperboy.http.wire import VoteOut
 from paperboy.text.markdown import MAX_COMMENT_LENGTH
@@ -64,6 +64,7 @@ def vote(request: Request, form: Form, arxiv_id: str) -> Response:
     check_csrf(request, str(form.get(CSRF_FIELD) or ""))
     user = require_verified(request)
     on = _flag(form, "value")
+    limits.vote(request.app.state.engine, request.app.state.settings, user)
     state = service.vote(request.app.state.engine, user, arxiv_id, on)
     if wants_json(request):
         return JSONResponse(VoteOut.of(state).wire())
@@ -88,6 +89,7 @@ def _draft_page(
     draft: str,
     back: str,
     parent_id: int | None = None,
+    error: BadRequest | TooManyRequests | None = None,
 ) -> Response:
     """A refused comment comes back with the reason and the draft intact, ready to fix and resend."""
     context = {
@@ -99,7 +101,10 @@ def _draft_page(
         "parent_id": parent_id,
         "max_comment": MAX_COMMENT_LENGTH,
     }
-    return render(request, "comment_form.html", context, status=400)
+    response = render(request, "comment_form.html", context, status=error.status_code if error else 400)
+    if isinstance(error, TooManyRequests):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @router.post("/papers/{arxiv_id:path}/comments")
@@ -110,10 +115,11 @@ def post_comment(request: Request, form: Form, arxiv_id: str) -> Response:
     raw, parent_id = str(form.get("body") or ""), _parent(form)
     try:
         body = service.clean_body(raw)
-    except BadRequest as exc:
+        limits.comment(request.app.state.engine, request.app.state.settings, user)
+    except (BadRequest, TooManyRequests) as exc:
         title = "Your reply was not posted" if parent_id else "Your comment was not posted"
-        action = f"/papers/{arxiv_id}/comments"
-        return _draft_page(request, title, action, str(exc), raw, f"/papers/{arxiv_id}#comments", parent_id)
+        action, back = f"/papers/{arxiv_id}/comments", f"/papers/{arxiv_id}#comments"
+        return _draft_page(request, title, action, str(exc), raw, back, parent_id, exc)
     canonical, comment_id = service.post_comment(request.app.state.engine, user, arxiv_id, body, parent_id)
     return _to_comment(canonical, comment_id)
 
@@ -126,11 +132,12 @@ def edit_comment(request: Request, form: Form, comment_id: CommentId) -> Respons
     raw = str(form.get("body") or "")
     try:
         body = service.clean_body(raw)
-    except BadRequest as exc:
+        limits.comment(request.app.state.engine, request.app.state.settings, user)
+    except (BadRequest, TooManyRequests) as exc:
         engine = request.app.state.engine
         arxiv_id = service.comment_paper(engine, user, comment_id)
         action, back = f"/comments/{comment_id}/edit", f"/papers/{arxiv_id}#comment-{comment_id}"
-        return _draft_page(request, "Your edit was not saved", action, str(exc), raw, back)
+        return _draft_page(request, "Your edit was not saved", action, str(exc), raw, back, error=exc)
     arxiv_id = service.edit_comment(request.app.state.engine, user, comment_id, body)
     return _to_comment(arxiv_id, comment_id)
 

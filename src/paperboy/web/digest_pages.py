@@ -7,11 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from paperboy.auth.secrets_util import digest as token_digest
 from paperboy.config import Settings
-from paperboy.digest import compose, render, subscribe, tokens
+from paperboy.digest import compose, render, subscribe
 from paperboy.errors import BadRequest, NotFound
 from paperboy.store import outbox, subscriptions
 from paperboy.store.papers import views_by_id
+from paperboy.web.background import run_after
 from paperboy.web.forms import Form, check_form, field
 from paperboy.web.render import render as render_page
 
@@ -38,16 +40,17 @@ def subscribe_post(request: Request, form: Form) -> Response:
     email, frequency = field(form, "email", 400), field(form, "frequency", 10) or "daily"
     client = request.client.host if request.client else None
     try:
-        subscribe.request(request.app.state.engine, _settings(request), email, frequency, client)
+        job = subscribe.request(request.app.state.engine, _settings(request), email, frequency, client)
     except BadRequest as exc:
         context = {"email": email, "frequency": frequency, "error": str(exc)}
         return render_page(request, "subscribe.html", context, status=400)
-    return _message(
+    page = _message(
         request,
         "Check your inbox",
         f"If {email} can receive digests, a confirmation link is on its way. Open it to start your "
         f"{frequency} digest; nothing is sent until you do.",
     )
+    return run_after(page, job)
 
 
 @router.get("/subscribe/confirm")
@@ -125,13 +128,12 @@ def unsubscribe_post(request: Request, form: Form, token: str) -> Response:
 def view_digest(request: Request, token: str) -> Response:
     """A digest as a web page (the mail's "view in browser" link): same papers, page styles, no inline CSS."""
     settings = _settings(request)
-    row_id = tokens.read_view_token(settings.secret_key, token)
     with request.app.state.engine.connect() as conn:
-        row = outbox.get(conn, row_id)
+        row = outbox.by_view_hash(conn, token_digest(token))
         sub = subscriptions.by_id(conn, row.subscription_id) if row else None
         views = views_by_id(conn, [p["paper_id"] for p in row.picks], include_hidden=True) if row else {}
     if row is None or sub is None:
-        raise NotFound("This digest is no longer available.")
+        raise NotFound("This digest link is not valid, or its reader ended it.")
     personal = sub.personal
     return render_page(
         request,

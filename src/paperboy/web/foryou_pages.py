@@ -11,13 +11,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from paperboy.digest import foryou, render, tokens
+from paperboy.auth.secrets_util import digest
+from paperboy.digest import foryou, render
 from paperboy.digest.library_import import ARXIV_ID, parse_library
 from paperboy.digest.schedule import valid_zone
-from paperboy.errors import BadRequest
+from paperboy.errors import BadRequest, NotFound
 from paperboy.http.session import require_user, require_verified
+from paperboy.store import feed_tokens, subscriptions
 from paperboy.store import recommendations as rec_store
-from paperboy.store import subscriptions
 from paperboy.web.forms import Form, check_form, field, safe_next, see_other
 from paperboy.web.render import render as render_page
 
@@ -156,7 +157,6 @@ def for_you(request: Request) -> Response:
     user = require_user(request)
     settings = request.app.state.settings
     foryou.refresh(request.app.state.engine, settings, user.id, datetime.now(UTC))
-    feed_url = f"/for-you/{tokens.feed_token(settings.secret_key, user.id)}.atom"
     return render_page(
         request,
         "digest_view.html",
@@ -170,7 +170,7 @@ def for_you(request: Request) -> Response:
             "items": _items(request, user.id),
             "footer_links": [
                 {"url": "/subscriptions", "label": "Digest settings"},
-                {"url": feed_url, "label": "Atom feed"},
+                {"url": "/settings#private-feed", "label": "Private Atom feed"},
             ],
         },
     )
@@ -179,7 +179,10 @@ def for_you(request: Request) -> Response:
 @router.get("/for-you/{token}.atom")
 def for_you_atom(request: Request, token: str) -> Response:
     settings = request.app.state.settings
-    user_id = tokens.read_feed_token(settings.secret_key, token)
+    with request.app.state.engine.connect() as conn:
+        user_id = feed_tokens.user_for(conn, digest(token))
+    if user_id is None:
+        raise NotFound("This feed link is not valid or was revoked; make a new one on your settings page.")
     base = settings.base_url.rstrip("/")
     items = _items(request, user_id)
     updated = max((i["created_at"] for i in items), default=datetime.now(UTC))

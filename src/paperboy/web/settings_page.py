@@ -9,7 +9,8 @@ from paperboy.auth import service
 from paperboy.auth.secrets_util import digest, new_token
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http.session import TOKEN_PREFIX, require_user
-from paperboy.store import sessions
+from paperboy.store import feed_tokens, sessions
+from paperboy.web.background import run_after
 from paperboy.web.forms import Form, check_form, field, see_other
 from paperboy.web.render import render
 
@@ -21,7 +22,10 @@ def _page(request: Request, notice: str | None = None) -> Response:
     user = require_user(request)
     with request.app.state.engine.connect() as conn:
         tokens = sessions.list_api_tokens(conn, user.id)
-    return render(request, "settings.html", {"tokens": tokens, "notice": notice})
+        feed_created = feed_tokens.created_at(conn, user.id)
+    return render(
+        request, "settings.html", {"tokens": tokens, "notice": notice, "feed_created": feed_created}
+    )
 
 
 @router.get("/settings")
@@ -31,14 +35,17 @@ def settings_page(request: Request) -> Response:
 
 @router.post("/settings/verify")
 def resend_verification(request: Request, form: Form) -> Response:
+    """At most ``PAPERBOY_ACCOUNT_MAIL_LIMIT`` mails an hour to one address, then a 429 that says so."""
     user = require_user(request)
     check_form(request, form)
-    if user.email_verified_at is None and user.email:
-        settings = request.app.state.settings
-        service.send_verification(
-            request.app.state.engine, settings, user.id, user.email, settings.base_url.rstrip("/")
-        )
-    return _page(request, notice=f"A new confirmation link is on its way to {user.email}.")
+    settings = request.app.state.settings
+    job = service.resend_verification(request.app.state.engine, settings, user, settings.base_url.rstrip("/"))
+    notice = (
+        f"A new confirmation link is on its way to {user.email}."
+        if job is not None
+        else "Your address is already confirmed."
+    )
+    return run_after(_page(request, notice=notice), job)
 
 
 @router.post("/settings/tokens")
