@@ -1,13 +1,20 @@
-"""Feed periods (a day, an ISO week, a month) parsed from the strings the URLs and the API use."""
+"""Feed periods (a day, an ISO week, a month) parsed from the strings the URLs and the API use.
+
+Parsed periods lie within the years ``FIRST_YEAR`` to ``LAST_YEAR``, so the day after a period and the
+weeks and months around it always exist: ``9999-12-31`` is a clear 400, never an overflow while drawing the
+previous / next links.
+"""
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from paperboy.errors import BadRequest
 
+FIRST_YEAR, LAST_YEAR = 1, 9998
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -36,29 +43,30 @@ class Period:
             return f"{self.start:%B %Y}"
         return f"{self.start:%A, %B %-d, %Y}"
 
-    def previous(self) -> Period:
-        return period_containing(self.kind, self.start - timedelta(days=1))
-
-    def next(self) -> Period:
-        return period_containing(self.kind, self.end + timedelta(days=1))
-
 
 def period_containing(kind: str, day: date) -> Period:
+    """The period around any day, even the calendar's last (a stored day is never refused)."""
     if kind == "week":
-        start = day - timedelta(days=day.weekday())
-        return Period("week", start, start + timedelta(days=6))
+        start = day - timedelta(days=day.weekday())  # 0001-01-01 is a Monday: never before date.min
+        return Period("week", start, start + timedelta(days=min(6, (date.max - start).days)))
     if kind == "month":
-        start = day.replace(day=1)
-        following = (start + timedelta(days=32)).replace(day=1)
-        return Period("month", start, following - timedelta(days=1))
+        last = calendar.monthrange(day.year, day.month)[1]
+        return Period("month", day.replace(day=1), day.replace(day=last))
     return Period("date", day, day)
+
+
+def _bounded(period: Period, name: str, text: str) -> Period:
+    if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
+        raise BadRequest(f"{name} must fall in the years {FIRST_YEAR} to {LAST_YEAR}, got {text!r}")
+    return period
 
 
 def parse_day(text: str) -> Period:
     try:
-        return period_containing("date", date.fromisoformat(text))
+        day = date.fromisoformat(text)
     except (ValueError, OverflowError):
         raise BadRequest(f"date must be YYYY-MM-DD, got {text!r}") from None
+    return _bounded(period_containing("date", day), "date", text)
 
 
 def parse_week(text: str) -> Period:
@@ -66,9 +74,10 @@ def parse_week(text: str) -> Period:
     if not match:
         raise BadRequest(f"week must be YYYY-Www (for example 2025-W09), got {text!r}")
     try:
-        return period_containing("week", date.fromisocalendar(int(match[1]), int(match[2]), 1))
+        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except (ValueError, OverflowError):
         raise BadRequest(f"no such ISO week: {text!r}") from None
+    return _bounded(period_containing("week", monday), "week", text)
 
 
 def parse_month(text: str) -> Period:
@@ -76,6 +85,7 @@ def parse_month(text: str) -> Period:
     if not match or not 1 <= int(match[2]) <= 12:
         raise BadRequest(f"month must be YYYY-MM (for example 2025-02), got {text!r}")
     try:
-        return period_containing("month", date(int(match[1]), int(match[2]), 1))
+        first = date(int(match[1]), int(match[2]), 1)
     except (ValueError, OverflowError):
         raise BadRequest(f"no such month: {text!r}") from None
+    return _bounded(period_containing("month", first), "month", text)

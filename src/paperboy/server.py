@@ -3,11 +3,12 @@
 The middleware stack, outermost first, is the request's path through the process:
 
 1. ``SecurityMiddleware``: security headers on every answer, 413 for oversized bodies.
-2. ``HeadAsGet``: HEAD is answered as GET without the body, on every route.
-3. ``ResponseCache``: anonymous pages and API answers from memory while the data version holds (no thread,
+2. ``ServerErrors``: an unexpected exception becomes the friendly 500 page, logged, the connection kept.
+3. ``HeadAsGet``: HEAD is answered as GET without the body, on every route.
+4. ``ResponseCache``: anonymous pages and API answers from memory while the data version holds (no thread,
    no connection); everything else passes, ``no-store`` unless its handler chose.
-4. ``Admission``: at most ``PAPERBOY_WEB_THREADS`` requests at work, a bounded queue, then 503.
-5. ``GZipMiddleware`` and ``SessionMiddleware`` (who is asking), then the routes.
+5. ``Admission``: at most ``PAPERBOY_WEB_THREADS`` requests at work, a bounded queue, then 503.
+6. ``GZipMiddleware`` and ``SessionMiddleware`` (who is asking), then the routes.
 
 Start-up (the lifespan) sizes the thread pool to the admission limit, starts the data-version watch and warms
 search up in the background; ``/readyz`` says when that is done.
@@ -33,7 +34,7 @@ from paperboy.config import DEFAULT_SECRET, Settings, get_settings
 from paperboy.http.admission import Admission
 from paperboy.http.cache import ResponseCache
 from paperboy.http.data_version import DataVersionWatch
-from paperboy.http.errors import install_error_handlers
+from paperboy.http.errors import ServerErrors, install_error_handlers
 from paperboy.http.head import HeadAsGet
 from paperboy.http.security import SecurityMiddleware
 from paperboy.http.session import SessionMiddleware
@@ -155,6 +156,7 @@ def create_app(
         max_age=settings.cache_max_age_seconds,
     )
     app.add_middleware(HeadAsGet)
+    app.add_middleware(ServerErrors, render_error=render_error)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 

@@ -20,12 +20,12 @@ from paperboy.api.markdown import paper_markdown
 from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperInfoOut
 from paperboy.config import Settings
 from paperboy.discovery.trending import trending_in
-from paperboy.errors import BadRequest, NotFound
+from paperboy.errors import BadRequest
 from paperboy.http import cache
 from paperboy.http.deps import get_engine, get_settings
-from paperboy.models import split_arxiv_id
+from paperboy.papers import visible_paper
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
-from paperboy.store.feed import FeedItem, PaperView, feed, first_feature, get_paper, latest_day
+from paperboy.store.feed import FeedItem, PaperView, feed, first_feature, latest_day
 
 SHARED = {"Cache-Control": cache.PUBLIC}  # the same for every anonymous reader: cached (http.cache)
 router = APIRouter(tags=["papers (Hugging Face compatible)"])
@@ -35,7 +35,7 @@ ERRORS = {
     400: {"model": ErrorOut, "description": "A parameter is malformed."},
     422: {"description": "A parameter fails validation; `error` names it."},
 }
-NOT_FOUND = {404: {"model": ErrorOut, "description": "No such paper."}}
+NOT_FOUND = {404: {"model": ErrorOut, "description": "No such paper: not an arXiv id, unknown, or hidden."}}
 Db = Annotated[Engine, Depends(get_engine)]
 PaperId = Annotated[
     str,
@@ -131,13 +131,7 @@ def daily_papers(
 
 def _load(conn: Connection, raw_id: str) -> tuple[PaperView, FeedItem | None]:
     """The paper behind any spelling of its id, and its first feature on the daily feed."""
-    try:
-        arxiv_id, _version = split_arxiv_id(raw_id)
-    except ValueError:
-        raise BadRequest(f"not an arXiv id: {raw_id!r}") from None
-    view = get_paper(conn, arxiv_id)
-    if view is None or view.hidden:  # hidden by a moderator: gone from the API as from the feeds
-        raise NotFound(f"paper {arxiv_id} not found")
+    view = visible_paper(conn, raw_id)  # hidden by a moderator: gone from the API as from the feeds
     return view, first_feature(conn, view.paper_id)
 
 
