@@ -1,6 +1,6 @@
 """Feed periods (a day, an ISO week, a month) parsed from the strings the URLs and the API use.
 
-Parsed periods lie within the years ``FIRST_YEAR`` to ``LAST_YEAR``, so the day after a period and the
+Parsed periods start in the years ``FIRST_YEAR`` to ``LAST_YEAR``, so the day after a period and the
 weeks and months around it always exist: ``9999-12-31`` is a clear 400, never an overflow while drawing the
 previous / next links.
 """
@@ -29,9 +29,9 @@ class Period:
     def key(self) -> str:
         if self.kind == "week":
             year, week, _ = self.start.isocalendar()
-            return f"{year}-W{week:02d}"
+            return f"{year:04d}-W{week:02d}"
         if self.kind == "month":
-            return f"{self.start.year}-{self.start.month:02d}"
+            return f"{self.start.year:04d}-{self.start.month:02d}"
         return self.start.isoformat()
 
     @property
@@ -56,8 +56,8 @@ def period_containing(kind: str, day: date) -> Period:
 
 
 def _bounded(period: Period, name: str, text: str) -> Period:
-    if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
-        raise BadRequest(f"{name} must fall in the years {FIRST_YEAR} to {LAST_YEAR}, got {text!r}")
+    if not FIRST_YEAR <= period.start.year <= LAST_YEAR:
+        raise BadRequest(f"{name} must start in the years {FIRST_YEAR} to {LAST_YEAR}, got {text!r}")
     return period
 
 

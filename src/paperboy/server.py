@@ -40,6 +40,8 @@ from paperboy.http.security import SecurityMiddleware
 from paperboy.http.session import SessionMiddleware
 from paperboy.store.engine import engine_for
 from paperboy.store.migrate import ensure_current
+from paperboy.web.api_docs import ASSETS as API_DOCS_ASSETS
+from paperboy.web.api_docs import SWAGGER_UI
 from paperboy.web.render import render_error
 
 STATIC = Path(__file__).with_name("web") / "static"
@@ -129,7 +131,7 @@ def create_app(
     app = FastAPI(
         title=settings.site_name,
         version=__version__,
-        docs_url="/api/docs",
+        docs_url=None,  # web.api_docs serves Swagger UI from our own origin
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
@@ -140,6 +142,7 @@ def create_app(
     install_error_handlers(app, render_error)
     _include_routes(app)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.mount(API_DOCS_ASSETS, CachedStatic(directory=SWAGGER_UI), name="api-docs-assets")
     # add_middleware wraps: the last added is the outermost (see the module docstring for the order).
     app.add_middleware(SessionMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
@@ -167,6 +170,7 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.api.search_routes import router as search_api_router
     from paperboy.api.submit_routes import router as submit_api_router
     from paperboy.http.health import router as health_router
+    from paperboy.web.api_docs import router as api_docs_router
     from paperboy.web.auth_pages import router as auth_router
     from paperboy.web.claims import router as claims_router
     from paperboy.web.community import router as community_router
@@ -180,6 +184,7 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.web.submit_page import router as submit_router
 
     app.include_router(health_router)
+    app.include_router(api_docs_router)
     app.include_router(search_api_router)  # first: /api/papers/search and /api/papers/{id}/similar
     app.include_router(search_page_router)
     app.include_router(community_api_router)  # before api_router: /api/papers/{id}/comments is not an id

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
 from paperboy.api.community_schemas import CommentIn, CommentOut, ThreadOut, VoteOut
-from paperboy.api.schemas import ErrorOut
+from paperboy.api.schemas import INVALID, ErrorOut
 from paperboy.api.serialize import iso_ms
 from paperboy.community import service
 from paperboy.http.deps import get_engine
@@ -40,6 +40,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         "model": ErrorOut,
         "description": "No such paper: not an arXiv id, unknown, or hidden (moderators see hidden ones).",
     },
+    **INVALID,
 }
 SIGNED_IN: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "No valid API token or session."},

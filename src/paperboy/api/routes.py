@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from paperboy.api import serialize
 from paperboy.api.markdown import paper_markdown
-from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperInfoOut
+from paperboy.api.schemas import INVALID, DailyPaperOut, ErrorOut, PaperInfoOut, json_error
 from paperboy.config import Settings
 from paperboy.discovery.trending import trending_in
 from paperboy.errors import BadRequest
@@ -31,10 +31,7 @@ SHARED = {"Cache-Control": cache.PUBLIC}  # the same for every anonymous reader:
 router = APIRouter(tags=["papers (Hugging Face compatible)"])
 
 MAX_PAGE = 100_000  # keeps p * limit far inside a 64-bit OFFSET on every backend
-ERRORS = {
-    400: {"model": ErrorOut, "description": "A parameter is malformed."},
-    422: {"description": "A parameter fails validation; `error` names it."},
-}
+ERRORS = {400: {"model": ErrorOut, "description": "A parameter is malformed."}, **INVALID}
 NOT_FOUND = {404: {"model": ErrorOut, "description": "No such paper: not an arXiv id, unknown, or hidden."}}
 Db = Annotated[Engine, Depends(get_engine)]
 PaperId = Annotated[
@@ -138,7 +135,7 @@ def _load(conn: Connection, raw_id: str) -> tuple[PaperView, FeedItem | None]:
 @router.get(
     "/api/papers/{paper_id:path}",
     response_model=PaperInfoOut,
-    responses={**ERRORS, **NOT_FOUND},
+    responses=NOT_FOUND,
     summary="One paper",
     description="The paper with its authors, upvotes, comment count, links and who featured it first. "
     "A versioned id resolves to the paper. Same shape as Hugging Face's `/api/papers/{id}`.",
@@ -153,8 +150,7 @@ def paper_info(db: Db, paper_id: PaperId) -> JSONResponse:
     "/papers/{paper_id:path}.md",
     response_class=PlainTextResponse,
     responses={
-        **ERRORS,
-        **NOT_FOUND,
+        404: json_error(NOT_FOUND[404]["description"]),
         200: {
             "content": {"text/markdown": {"schema": {"type": "string"}}},
             "description": "The paper as Markdown.",

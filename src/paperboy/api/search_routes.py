@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from paperboy.api import serialize
-from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperOut
+from paperboy.api.schemas import INVALID, DailyPaperOut, ErrorOut, PaperOut
 from paperboy.errors import BadRequest
 from paperboy.http.cache import PUBLIC
 from paperboy.http.deps import get_search
@@ -26,10 +26,7 @@ from paperboy.search.similar_papers import similar_papers
 
 router = APIRouter(tags=["search"])
 Search = Annotated[SearchService, Depends(get_search)]
-ERRORS = {
-    400: {"model": ErrorOut, "description": "A parameter is malformed."},
-    422: {"description": "A parameter fails validation; `error` names it."},
-}
+ERRORS = {400: {"model": ErrorOut, "description": "A parameter is malformed."}, **INVALID}
 
 
 class SimilarOut(BaseModel):
