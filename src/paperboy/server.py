@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
@@ -36,6 +36,7 @@ from paperboy.http.cache import ResponseCache
 from paperboy.http.data_version import DataVersionWatch
 from paperboy.http.errors import ServerErrors, install_error_handlers
 from paperboy.http.head import HeadAsGet
+from paperboy.http.params import no_nul_in_path
 from paperboy.http.security import SecurityMiddleware
 from paperboy.http.session import SessionMiddleware
 from paperboy.store.engine import engine_for
@@ -135,6 +136,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
+        dependencies=[Depends(no_nul_in_path)],
     )
     app.state.settings = settings
     app.state.engine = engine

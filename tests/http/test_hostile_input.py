@@ -221,3 +221,23 @@ def test_library_import_refuses_json_that_is_no_library(site: Site) -> None:
     )
     assert nested.status_code == 200 and "Imported 1 new paper(s) from csl-json" in nested.text
     assert "Imported 0 new paper(s) from csl-json" in _import(alice, '{"items": [{"id": "2608.19880"}]}').text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/authors/%00/feed.rss",
+        "/organizations/%00/feed.atom",
+        "/authors/a%00b",
+        "/organizations/%00",
+        "/papers/2608.19880%00",
+        "/api/papers/2608.19880%00",
+        "/api/papers/%00/similar",
+        "/unsubscribe/%00",
+        "/digest/%00",
+    ],
+)
+def test_a_nul_in_any_path_is_a_404(site: Site, path: str) -> None:
+    response = site.client().get(path)
+    assert response.status_code == 404, response.text[:300]
+    assert "NUL" in (response.json()["error"] if path.startswith("/api/") else response.text)
