@@ -4,6 +4,7 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import http.client
 from datetime import date
 
 import lxml.html
@@ -12,6 +13,7 @@ import pytest
 from paperboy.models import DailyEntry
 from paperboy.store.papers_write import upsert_entries
 from tests.community.conftest import POPULAR, QUIET, Client, Site
+from tests.conftest import LiveServer
 
 FIRST, LAST = date(1, 1, 1), date(9998, 12, 31)  # the first and last days a period page exists for
 
@@ -110,6 +112,16 @@ def test_an_unexpected_error_is_the_friendly_500_with_the_security_headers(site:
         for name, value in SECURITY.items():
             assert value in response.headers.get(name, ""), name
     assert anon.get(f"/papers/{POPULAR}").status_code == 200  # the site goes on answering
+    with LiveServer(site.app) as server:  # and a keep-alive connection stays open after a 500
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            conn.request("GET", "/boom")
+            crashed = conn.getresponse()
+            assert crashed.status == 500 and b"Something broke" in crashed.read()
+            conn.request("GET", "/healthz")
+            assert conn.getresponse().status == 200
+        finally:
+            conn.close()
 
 
 def test_private_pages_are_never_stored(site: Site) -> None:

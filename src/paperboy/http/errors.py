@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperboy.errors import NeedsLogin, PaperboyError, TooManyRequests
@@ -91,6 +92,8 @@ class ServerErrors:
             await self.app(scope, receive, tracking_send)
         except BodyTooLarge:
             raise  # the security middleware answers 413
+        except ClientDisconnect:
+            return  # the client left while sending its body: nobody to answer
         except Exception:
             log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
             if started:
