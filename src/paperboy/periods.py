@@ -15,8 +15,11 @@ from datetime import date, timedelta
 from paperboy.errors import BadRequest
 
 FIRST_YEAR, LAST_YEAR = 1, 9998
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# The formats as the OpenAPI schema states them (ASCII digits only; JSON Schema patterns are ECMA regexes).
+DAY_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+WEEK_PATTERN = "^([0-9]{4})-W([0-9]{2})$"
+MONTH_PATTERN = "^([0-9]{4})-([0-9]{2})$"
+_DAY, _WEEK, _MONTH = (re.compile(p.strip("^$")) for p in (DAY_PATTERN, WEEK_PATTERN, MONTH_PATTERN))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,8 @@ def _bounded(period: Period, name: str, text: str) -> Period:
 
 def parse_day(text: str) -> Period:
     try:
+        if not _DAY.fullmatch(text):
+            raise ValueError(text)  # fromisoformat would also take 20250926 and 2025-W39-1
         day = date.fromisoformat(text)
     except (ValueError, OverflowError):
         raise BadRequest(f"date must be YYYY-MM-DD, got {text!r}") from None
@@ -70,7 +75,7 @@ def parse_day(text: str) -> Period:
 
 
 def parse_week(text: str) -> Period:
-    match = _WEEK.match(text)
+    match = _WEEK.fullmatch(text)
     if not match:
         raise BadRequest(f"week must be YYYY-Www (for example 2025-W09), got {text!r}")
     try:
@@ -81,7 +86,7 @@ def parse_week(text: str) -> Period:
 
 
 def parse_month(text: str) -> Period:
-    match = _MONTH.match(text)
+    match = _MONTH.fullmatch(text)
     if not match or not 1 <= int(match[2]) <= 12:
         raise BadRequest(f"month must be YYYY-MM (for example 2025-02), got {text!r}")
     try:

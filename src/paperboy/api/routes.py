@@ -24,7 +24,16 @@ from paperboy.errors import BadRequest
 from paperboy.http import cache
 from paperboy.http.deps import get_engine, get_settings
 from paperboy.papers import visible_paper
-from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
+from paperboy.periods import (
+    DAY_PATTERN,
+    MONTH_PATTERN,
+    WEEK_PATTERN,
+    Period,
+    parse_day,
+    parse_month,
+    parse_week,
+    period_containing,
+)
 from paperboy.store.feed import FeedItem, PaperView, feed, first_feature, latest_day
 
 SHARED = {"Cache-Control": cache.PUBLIC}  # the same for every anonymous reader: cached (http.cache)
@@ -90,13 +99,31 @@ def daily_papers(
     settings: Annotated[Settings, Depends(get_settings)],
     day: Annotated[
         str | None,
-        Query(alias="date", max_length=32, description="A day, `YYYY-MM-DD`.", examples=["2025-09-26"]),
+        Query(
+            alias="date",
+            max_length=32,
+            description="A day, `YYYY-MM-DD`, in the years 1 to 9998.",
+            examples=["2025-09-26"],
+            json_schema_extra={"pattern": DAY_PATTERN},  # checked by periods.parse_day: a 400 names it
+        ),
     ] = None,
     week: Annotated[
-        str | None, Query(max_length=32, description="An ISO week, `YYYY-Www`.", examples=["2025-W39"])
+        str | None,
+        Query(
+            max_length=32,
+            description="An ISO week, `YYYY-Www`, starting in the years 1 to 9998.",
+            examples=["2025-W39"],
+            json_schema_extra={"pattern": WEEK_PATTERN},
+        ),
     ] = None,
     month: Annotated[
-        str | None, Query(max_length=32, description="A month, `YYYY-MM`.", examples=["2025-09"])
+        str | None,
+        Query(
+            max_length=32,
+            description="A month, `YYYY-MM`, in the years 1 to 9998.",
+            examples=["2025-09"],
+            json_schema_extra={"pattern": MONTH_PATTERN},
+        ),
     ] = None,
     submitter: Annotated[
         str | None, Query(min_length=1, max_length=100, description="Only papers featured by this username.")
