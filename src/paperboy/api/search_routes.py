@@ -89,7 +89,7 @@ def search_papers(
     "/api/papers/{paper_id:path}/similar",
     response_model=list[SimilarOut],
     responses={
-        **ERRORS,
+        **INVALID,
         404: {"model": ErrorOut, "description": "No such paper: not an arXiv id, unknown, or hidden."},
     },
     summary="Papers similar to one paper",
