@@ -1,8 +1,7 @@
 """Feed periods (a day, an ISO week, a month) parsed from the strings the URLs and the API use.
 
-Parsed periods start in the years ``FIRST_YEAR`` to ``LAST_YEAR``, so the day after a period and the
-weeks and months around it always exist: ``9999-12-31`` is a clear 400, never an overflow while drawing the
-previous / next links.
+A parsed period ends before the calendar's last day, so the day after it (where the next link and the tabs
+look) always exists: ``9999-12-31``, ``9999-W52`` and ``9999-12`` are a clear 400, never an overflow.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from datetime import date, timedelta
 
 from paperboy.errors import BadRequest
 
-FIRST_YEAR, LAST_YEAR = 1, 9998
 # The formats as the OpenAPI schema states them (ASCII digits only; JSON Schema patterns are ECMA regexes).
 DAY_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 WEEK_PATTERN = "^([0-9]{4})-W([0-9]{2})$"
@@ -59,8 +57,8 @@ def period_containing(kind: str, day: date) -> Period:
 
 
 def _bounded(period: Period, name: str, text: str) -> Period:
-    if not FIRST_YEAR <= period.start.year <= LAST_YEAR:
-        raise BadRequest(f"{name} must start in the years {FIRST_YEAR} to {LAST_YEAR}, got {text!r}")
+    if period.end >= date.max:
+        raise BadRequest(f"{name} must end before {date.max}, the calendar's last day, got {text!r}")
     return period
 
 

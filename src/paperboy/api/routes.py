@@ -102,7 +102,7 @@ def daily_papers(
         Query(
             alias="date",
             max_length=32,
-            description="A day, `YYYY-MM-DD`, in the years 1 to 9998.",
+            description="A day, `YYYY-MM-DD`, before 9999-12-31.",
             examples=["2025-09-26"],
             json_schema_extra={"pattern": DAY_PATTERN},  # checked by periods.parse_day: a 400 names it
         ),
@@ -111,7 +111,7 @@ def daily_papers(
         str | None,
         Query(
             max_length=32,
-            description="An ISO week, `YYYY-Www`, starting in the years 1 to 9998.",
+            description="An ISO week, `YYYY-Www`, ending before 9999-12-31.",
             examples=["2025-W39"],
             json_schema_extra={"pattern": WEEK_PATTERN},
         ),
@@ -120,7 +120,7 @@ def daily_papers(
         str | None,
         Query(
             max_length=32,
-            description="A month, `YYYY-MM`, in the years 1 to 9998.",
+            description="A month, `YYYY-MM`, ending before 9999-12-31.",
             examples=["2025-09"],
             json_schema_extra={"pattern": MONTH_PATTERN},
         ),
