@@ -40,6 +40,7 @@ def _key(path: str, query: dict[str, str]) -> tuple[str, tuple]:
 class Upstream:
     def __init__(self) -> None:
         self.routes: dict[tuple, list[Reply]] = defaultdict(list)
+        self.fallback: Reply | None = None  # the answer to anything not routed (a 404 unless set)
         self.requests: list[Seen] = []
         self.lock = threading.Lock()
         upstream = self
@@ -53,7 +54,7 @@ class Upstream:
                     replies = upstream.routes.get(_key(parts.path, query))
                     reply = (replies.pop(0) if len(replies) > 1 else replies[0]) if replies else None
                 if reply is None:
-                    reply = Reply(404, f"no recorded response for {self.path}".encode())
+                    reply = upstream.fallback or Reply(404, f"no recorded response for {self.path}".encode())
                 if reply.delay:
                     time.sleep(reply.delay)
                 self.send_response(reply.status)

@@ -3,11 +3,12 @@
 The middleware stack, outermost first, is the request's path through the process:
 
 1. ``SecurityMiddleware``: security headers on every answer, 413 for oversized bodies.
-2. ``HeadAsGet``: HEAD is answered as GET without the body, on every route.
-3. ``ResponseCache``: anonymous pages and API answers from memory while the data version holds (no thread,
+2. ``ServerErrors``: an unexpected exception becomes the friendly 500 page, logged, the connection kept.
+3. ``HeadAsGet``: HEAD is answered as GET without the body, on every route.
+4. ``ResponseCache``: anonymous pages and API answers from memory while the data version holds (no thread,
    no connection); everything else passes, ``no-store`` unless its handler chose.
-4. ``Admission``: at most ``PAPERBOY_WEB_THREADS`` requests at work, a bounded queue, then 503.
-5. ``GZipMiddleware`` and ``SessionMiddleware`` (who is asking), then the routes.
+5. ``Admission``: at most ``PAPERBOY_WEB_THREADS`` requests at work, a bounded queue, then 503.
+6. ``GZipMiddleware`` and ``SessionMiddleware`` (who is asking), then the routes.
 
 Start-up (the lifespan) sizes the thread pool to the admission limit, starts the data-version watch and warms
 search up in the background; ``/readyz`` says when that is done.
@@ -22,7 +23,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
@@ -33,12 +34,15 @@ from paperboy.config import Settings, get_settings
 from paperboy.http.admission import Admission
 from paperboy.http.cache import ResponseCache
 from paperboy.http.data_version import DataVersionWatch
-from paperboy.http.errors import install_error_handlers
+from paperboy.http.errors import ServerErrors, install_error_handlers
 from paperboy.http.head import HeadAsGet
+from paperboy.http.params import no_nul_in_path
 from paperboy.http.security import SecurityMiddleware
 from paperboy.http.session import SessionMiddleware
 from paperboy.store.engine import engine_for
 from paperboy.store.migrate import ensure_current
+from paperboy.web.api_docs import ASSETS as API_DOCS_ASSETS
+from paperboy.web.api_docs import SWAGGER_UI
 from paperboy.web.render import render_error
 
 STATIC = Path(__file__).with_name("web") / "static"
@@ -124,10 +128,11 @@ def create_app(
     app = FastAPI(
         title=settings.site_name,
         version=__version__,
-        docs_url="/api/docs",
+        docs_url=None,  # web.api_docs serves Swagger UI from our own origin
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
+        dependencies=[Depends(no_nul_in_path)],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -135,6 +140,7 @@ def create_app(
     install_error_handlers(app, render_error)
     _include_routes(app)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.mount(API_DOCS_ASSETS, CachedStatic(directory=SWAGGER_UI), name="api-docs-assets")
     # add_middleware wraps: the last added is the outermost (see the module docstring for the order).
     app.add_middleware(SessionMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
@@ -151,6 +157,7 @@ def create_app(
         max_age=settings.cache_max_age_seconds,
     )
     app.add_middleware(HeadAsGet)
+    app.add_middleware(ServerErrors, render_error=render_error)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 
@@ -161,6 +168,7 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.api.search_routes import router as search_api_router
     from paperboy.api.submit_routes import router as submit_api_router
     from paperboy.http.health import router as health_router
+    from paperboy.web.api_docs import router as api_docs_router
     from paperboy.web.auth_pages import router as auth_router
     from paperboy.web.claims import router as claims_router
     from paperboy.web.community import router as community_router
@@ -175,6 +183,7 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.web.submit_page import router as submit_router
 
     app.include_router(health_router)
+    app.include_router(api_docs_router)
     app.include_router(search_api_router)  # first: /api/papers/search and /api/papers/{id}/similar
     app.include_router(search_page_router)
     app.include_router(community_api_router)  # before api_router: /api/papers/{id}/comments is not an id

@@ -69,15 +69,15 @@ def test_unknown_paper_is_404(hf: HfApi, client) -> None:  # type: ignore[no-unt
     assert caught.value.response.status_code == 404
     response = client.get("/api/papers/2509.99999")
     assert response.status_code == 404
-    assert response.json() == {"error": "paper 2509.99999 not found"}
+    assert response.json() == {"error": "There is no paper 2509.99999 here."}
 
 
 @pytest.mark.parametrize(
     "bad", ["abc", "2509", "2509.21268v", "hep-th/99", "..%2F..%2Fetc", "2509.21268/reviews"]
 )
-def test_not_an_arxiv_id_is_400(client, bad: str) -> None:  # type: ignore[no-untyped-def]
+def test_not_an_arxiv_id_is_404_like_an_unknown_paper(client, bad: str) -> None:  # type: ignore[no-untyped-def]
     response = client.get(f"/api/papers/{bad}")
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "not an arXiv id" in response.json()["error"]
 
 
@@ -100,5 +100,5 @@ def test_markdown(client, hf: HfApi) -> None:  # type: ignore[no-untyped-def]
 
 def test_markdown_of_unknown_or_bad_id(client) -> None:  # type: ignore[no-untyped-def]
     missing = client.get("/papers/2509.99999.md")
-    assert missing.status_code == 404 and missing.json() == {"error": "paper 2509.99999 not found"}
-    assert client.get("/papers/nonsense.md").status_code == 400
+    assert missing.status_code == 404 and missing.json() == {"error": "There is no paper 2509.99999 here."}
+    assert client.get("/papers/nonsense.md").status_code == 404

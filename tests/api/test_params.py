@@ -125,9 +125,10 @@ def test_openapi_documents_every_endpoint_and_parameter(client) -> None:  # type
     search = paths["/api/papers/search"]["get"]
     assert {"q", "limit"} <= {p["name"] for p in search["parameters"]}  # plus our mode, sort, filters
     info = paths["/api/papers/{paper_id}"]["get"]
-    assert {"200", "400", "404"} <= set(info["responses"])
+    assert {"200", "404"} <= set(info["responses"]) and "400" not in info["responses"]  # a bad id is a 404
     markdown = paths["/papers/{paper_id}.md"]["get"]
     assert "text/markdown" in markdown["responses"]["200"]["content"]
+    assert list(markdown["responses"]["404"]["content"]) == ["application/json"]
     components = schema["components"]["schemas"]
     assert {"_id", "name", "hidden"} <= set(components["AuthorOut"]["properties"])
     assert {"submittedOnDailyAt", "githubStars", "ai_keywords"} <= set(components["PaperOut"]["properties"])

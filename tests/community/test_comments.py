@@ -172,7 +172,7 @@ def test_comments_api_shape(site: Site) -> None:
     assert top["createdAt"].endswith("Z") and top["editedAt"].endswith("Z") and top["parentId"] is None
     assert top["replies"][0]["parentId"] == first and top["replies"][0]["editedAt"] is None
     assert site.client().get("/api/papers/2608.99999/comments").status_code == 404
-    assert site.client().get("/api/papers/nope/comments").status_code == 400
+    assert site.client().get("/api/papers/nope/comments").status_code == 404
 
 
 def test_comment_through_the_api_with_a_token(site: Site) -> None:

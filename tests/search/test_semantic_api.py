@@ -63,7 +63,7 @@ def test_similar_papers_with_reasons(client: TestClient) -> None:
     assert all(item["paper"]["id"] != "2509.21268" and item["reason"] for item in body)
     assert [item["score"] for item in body] == sorted((item["score"] for item in body), reverse=True)
     assert client.get("/api/papers/2199.99999/similar").status_code == 404
-    assert client.get("/api/papers/not-an-id/similar").status_code == 400
+    assert client.get("/api/papers/not-an-id/similar").status_code == 404
 
 
 def test_paper_page_lists_similar_papers(client: TestClient) -> None:

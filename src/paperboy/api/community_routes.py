@@ -15,12 +15,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
 from paperboy.api.community_schemas import CommentAuthorOut, CommentIn, CommentOut, ThreadOut
-from paperboy.api.schemas import ErrorOut
+from paperboy.api.schemas import INVALID, ErrorOut
 from paperboy.api.serialize import iso_ms
 from paperboy.community import limits, service
 from paperboy.http.deps import get_engine
 from paperboy.http.session import check_csrf, current_user, require_user, require_verified
 from paperboy.http.wire import VoteOut
+from paperboy.papers import visible_paper
 from paperboy.store.accounts import Account
 from paperboy.store.comments import CommentView
 from paperboy.text.markdown import render_comment
@@ -34,9 +35,13 @@ PaperId = Annotated[
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {
         "model": ErrorOut,
-        "description": "Not an arXiv id, or an unacceptable comment (the message says why).",
+        "description": "An unacceptable comment (the message says why).",
     },
-    404: {"model": ErrorOut, "description": "No such paper (hidden papers are only visible to moderators)."},
+    404: {
+        "model": ErrorOut,
+        "description": "No such paper: not an arXiv id, unknown, or hidden (moderators see hidden ones).",
+    },
+    **INVALID,
 }
 LIMITED: dict[int | str, dict[str, Any]] = {
     429: {
@@ -124,7 +129,7 @@ def remove_upvote(request: Request, paper_id: PaperId) -> JSONResponse:
 def comments(request: Request, db: Db, paper_id: PaperId) -> JSONResponse:
     with db.connect() as conn:
         viewer = current_user(request)
-        view = service.visible_paper(conn, paper_id, viewer)
+        view = visible_paper(conn, paper_id, viewer)
         roots = service.thread(conn, view.paper_id)
         thread = ThreadOut(
             paperId=view.paper.arxiv_id,

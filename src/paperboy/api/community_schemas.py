@@ -6,9 +6,10 @@ are sent as null. The vote counts (``VoteOut``) are in ``http.wire``: the pages'
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from paperboy.api.schemas import ISO_MS
+from paperboy.http.params import MAX_ROW_ID, JsonInput
 from paperboy.http.wire import Wire
 from paperboy.text.markdown import MAX_COMMENT_LENGTH
 
@@ -45,6 +46,6 @@ class ThreadOut(Wire):
     comments: list[CommentOut] = Field(description="Top-level comments, oldest first, each with its replies.")
 
 
-class CommentIn(BaseModel):
+class CommentIn(JsonInput):
     body: str = Field(description=f"Markdown, 1 to {MAX_COMMENT_LENGTH:,} characters.")
-    parentId: int | None = Field(None, ge=1, le=2**31 - 1, description="Reply to this comment (same paper).")
+    parentId: int | None = Field(None, ge=1, le=MAX_ROW_ID, description="Reply to this comment (same paper).")

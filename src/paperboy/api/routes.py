@@ -17,27 +17,33 @@ from sqlalchemy.engine import Connection, Engine
 
 from paperboy.api import serialize
 from paperboy.api.markdown import paper_markdown
-from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperInfoOut
+from paperboy.api.schemas import INVALID, DailyPaperOut, ErrorOut, PaperInfoOut, json_error
 from paperboy.config import Settings
 from paperboy.discovery.trending import trending_in
-from paperboy.errors import BadRequest, NotFound
+from paperboy.errors import BadRequest
 from paperboy.http import cache
 from paperboy.http.deps import get_engine, get_settings
 from paperboy.http.wire import wire_list
-from paperboy.models import FeedItem, PaperView, split_arxiv_id
-from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
+from paperboy.models import FeedItem, PaperView
+from paperboy.papers import visible_paper
+from paperboy.periods import (
+    DAY_PATTERN,
+    MONTH_PATTERN,
+    WEEK_PATTERN,
+    Period,
+    parse_day,
+    parse_month,
+    parse_week,
+    period_containing,
+)
 from paperboy.store.feed import feed, first_feature, latest_day
-from paperboy.store.papers import get_paper
 
 SHARED = {"Cache-Control": cache.PUBLIC}  # the same for every anonymous reader: cached (http.cache)
 router = APIRouter(tags=["papers (Hugging Face compatible)"])
 
 MAX_PAGE = 100_000  # keeps p * limit far inside a 64-bit OFFSET on every backend
-ERRORS = {
-    400: {"model": ErrorOut, "description": "A parameter is malformed."},
-    422: {"description": "A parameter fails validation; `error` names it."},
-}
-NOT_FOUND = {404: {"model": ErrorOut, "description": "No such paper."}}
+ERRORS = {400: {"model": ErrorOut, "description": "A parameter is malformed."}, **INVALID}
+NOT_FOUND = {404: {"model": ErrorOut, "description": "No such paper: not an arXiv id, unknown, or hidden."}}
 Db = Annotated[Engine, Depends(get_engine)]
 PaperId = Annotated[
     str,
@@ -95,13 +101,31 @@ def daily_papers(
     settings: Annotated[Settings, Depends(get_settings)],
     day: Annotated[
         str | None,
-        Query(alias="date", max_length=32, description="A day, `YYYY-MM-DD`.", examples=["2025-09-26"]),
+        Query(
+            alias="date",
+            max_length=32,
+            description="A day, `YYYY-MM-DD`, before 9999-12-31.",
+            examples=["2025-09-26"],
+            json_schema_extra={"pattern": DAY_PATTERN},  # checked by periods.parse_day: a 400 names it
+        ),
     ] = None,
     week: Annotated[
-        str | None, Query(max_length=32, description="An ISO week, `YYYY-Www`.", examples=["2025-W39"])
+        str | None,
+        Query(
+            max_length=32,
+            description="An ISO week, `YYYY-Www`, ending before 9999-12-31.",
+            examples=["2025-W39"],
+            json_schema_extra={"pattern": WEEK_PATTERN},
+        ),
     ] = None,
     month: Annotated[
-        str | None, Query(max_length=32, description="A month, `YYYY-MM`.", examples=["2025-09"])
+        str | None,
+        Query(
+            max_length=32,
+            description="A month, `YYYY-MM`, ending before 9999-12-31.",
+            examples=["2025-09"],
+            json_schema_extra={"pattern": MONTH_PATTERN},
+        ),
     ] = None,
     submitter: Annotated[
         str | None, Query(min_length=1, max_length=100, description="Only papers featured by this username.")
@@ -133,20 +157,14 @@ def daily_papers(
 
 def _load(conn: Connection, raw_id: str) -> tuple[PaperView, FeedItem | None]:
     """The paper behind any spelling of its id, and its first feature on the daily feed."""
-    try:
-        arxiv_id, _version = split_arxiv_id(raw_id)
-    except ValueError:
-        raise BadRequest(f"not an arXiv id: {raw_id!r}") from None
-    view = get_paper(conn, arxiv_id)
-    if view is None or view.hidden:  # hidden by a moderator: gone from the API as from the feeds
-        raise NotFound(f"paper {arxiv_id} not found")
+    view = visible_paper(conn, raw_id)  # hidden by a moderator: gone from the API as from the feeds
     return view, first_feature(conn, view.paper_id)
 
 
 @router.get(
     "/api/papers/{paper_id:path}",
     response_model=PaperInfoOut,
-    responses={**ERRORS, **NOT_FOUND},
+    responses=NOT_FOUND,
     summary="One paper",
     description="The paper with its authors, upvotes, comment count, links and who featured it first. "
     "A versioned id resolves to the paper. Same shape as Hugging Face's `/api/papers/{id}`.",
@@ -161,8 +179,7 @@ def paper_info(db: Db, paper_id: PaperId) -> JSONResponse:
     "/papers/{paper_id:path}.md",
     response_class=PlainTextResponse,
     responses={
-        **ERRORS,
-        **NOT_FOUND,
+        404: json_error(NOT_FOUND[404]["description"]),
         200: {
             "content": {"text/markdown": {"schema": {"type": "string"}}},
             "description": "The paper as Markdown.",

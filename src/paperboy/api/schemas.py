@@ -100,3 +100,27 @@ class DailyPaperOut(_Open):
 
 class ErrorOut(BaseModel):
     error: str = Field(description="What was wrong, meant for the person who sent the request.")
+
+
+class ProblemOut(BaseModel):
+    loc: str = Field(description="Where, dotted: a parameter's name, or `body.parentId` in a JSON body.")
+    msg: str = Field(description="What is wrong there.")
+    type: str = Field(description="A machine-readable kind, e.g. `less_than_equal` or `missing`.")
+
+
+class ValidationErrorOut(ErrorOut):
+    detail: list[ProblemOut] = Field(description="Each problem on its own; `error` joins them.")
+
+
+INVALID = {
+    422: {
+        "model": ValidationErrorOut,
+        "description": "A parameter or the body fails validation; `error` names it.",
+    }
+}
+
+
+def json_error(description: str) -> dict[str, object]:
+    """An error documented as JSON on a route whose success is text (FastAPI would say text/plain)."""
+    ref = {"$ref": "#/components/schemas/ErrorOut"}
+    return {"description": description, "content": {"application/json": {"schema": ref}}}

@@ -15,23 +15,19 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from paperboy.api import serialize
-from paperboy.api.schemas import DailyPaperOut, ErrorOut, PaperOut
-from paperboy.errors import BadRequest, NotFound
+from paperboy.api.schemas import INVALID, DailyPaperOut, ErrorOut, PaperOut
+from paperboy.errors import BadRequest
 from paperboy.http.cache import PUBLIC
 from paperboy.http.deps import get_search
 from paperboy.http.wire import Wire, wire_list
-from paperboy.models import split_arxiv_id
+from paperboy.papers import visible_paper
 from paperboy.search.searcher import make_filters, search
 from paperboy.search.service import SearchService
 from paperboy.search.similar_papers import similar_papers
-from paperboy.store.papers import get_paper
 
 router = APIRouter(tags=["search"])
 Search = Annotated[SearchService, Depends(get_search)]
-ERRORS = {
-    400: {"model": ErrorOut, "description": "A parameter is malformed."},
-    422: {"description": "A parameter fails validation; `error` names it."},
-}
+ERRORS = {400: {"model": ErrorOut, "description": "A parameter is malformed."}, **INVALID}
 
 
 class SimilarOut(Wire):
@@ -98,7 +94,10 @@ def search_papers(
 @router.get(
     "/api/papers/{paper_id:path}/similar",
     response_model=list[SimilarOut],
-    responses={**ERRORS, 404: {"model": ErrorOut, "description": "No such paper."}},
+    responses={
+        **INVALID,
+        404: {"model": ErrorOut, "description": "No such paper: not an arXiv id, unknown, or hidden."},
+    },
     summary="Papers similar to one paper",
     description="Nearest papers by meaning and shared distinctive words, each with a one-line reason.",
 )
@@ -107,14 +106,8 @@ def similar(
     paper_id: Annotated[str, Path(description="arXiv id, with or without version.", examples=["2509.21268"])],
     limit: Annotated[int, Query(ge=1, le=50, description="Most papers to return.")] = 10,
 ) -> JSONResponse:
-    try:
-        arxiv_id, _version = split_arxiv_id(paper_id)
-    except ValueError:
-        raise BadRequest(f"not an arXiv id: {paper_id!r}") from None
     with service.engine.connect() as conn:
-        view = get_paper(conn, arxiv_id)
-    if view is None or view.hidden:  # hidden by a moderator: gone from the API as from the feeds
-        raise NotFound(f"paper {arxiv_id} not found")
+        view = visible_paper(conn, paper_id)  # hidden by a moderator: gone from the API as from the feeds
     hits = similar_papers(service, view.paper_id, k=limit)
     return JSONResponse(
         wire_list(

@@ -13,12 +13,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from paperboy.api import serialize
 from paperboy.api.schemas import ErrorOut, PaperInfoOut
 from paperboy.config import Settings
 from paperboy.errors import PaperboyError
+from paperboy.http.params import JsonInput
 from paperboy.http.session import check_csrf, require_verified
 from paperboy.store.accounts import Account
 from paperboy.store.feed import feed
@@ -29,7 +30,7 @@ from paperboy.submit.service import app_client, submit_paper
 router = APIRouter(tags=["community"])
 
 
-class SubmitIn(BaseModel):
+class SubmitIn(JsonInput):
     paper: str = Field(
         description="An arXiv id (`2509.21268`, `2509.21268v2`, `arXiv:2509.21268`, `hep-th/9901001`) or a "
         "link to the paper on arxiv.org or huggingface.co/papers.",

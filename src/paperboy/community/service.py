@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Connection, Engine
 
 from paperboy.errors import BadRequest, Forbidden, NotFound
-from paperboy.models import PaperView, split_arxiv_id
+from paperboy.papers import visible_paper
 from paperboy.store import comments as comment_store
 from paperboy.store import community as community_store
 from paperboy.store import votes as vote_store
 from paperboy.store.accounts import Account
 from paperboy.store.comments import CommentView
-from paperboy.store.papers import get_paper
 from paperboy.text.markdown import MAX_COMMENT_LENGTH
 
 # Replies nest at most this deep; a reply to the deepest level joins its parent's level instead, so pages
@@ -42,18 +41,6 @@ class VoteState:
 
 def is_moderator(user: Account | None) -> bool:
     return user is not None and user.can_moderate
-
-
-def visible_paper(conn: Connection, raw_id: str, viewer: Account | None) -> PaperView:
-    """The paper behind any spelling of its id; hidden papers exist only for moderators."""
-    try:
-        arxiv_id, _version = split_arxiv_id(raw_id)
-    except ValueError:
-        raise BadRequest(f"not an arXiv id: {raw_id!r}") from None
-    view = get_paper(conn, arxiv_id)
-    if view is None or (view.hidden and not is_moderator(viewer)):
-        raise NotFound(f"There is no paper {arxiv_id} here.")
-    return view
 
 
 def vote(engine: Engine, user: Account, raw_id: str, on: bool) -> VoteState:

@@ -1,7 +1,8 @@
 """Reading a personal library someone pastes in: BibTeX, a list of arXiv ids, or a Zotero CSL-JSON export.
 
 Only arXiv papers count (our ids are arXiv ids); entries without one are skipped and reported. Pure parsing,
-no I/O, and tolerant: a malformed entry is skipped, never a crash.
+no I/O, and tolerant: a malformed entry is skipped, never a crash. JSON that is no library at all (an object
+without an ``items`` list, or nesting deeper than the parser follows) raises ``NotALibrary`` with the reason.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ IN_DOI = re.compile(rf"10\.48550/arxiv\.({NEW_ID}|{OLD_ID})", re.I)
 BIB_ENTRY = re.compile(r"@\w+\s*\{", re.I)
 BIB_FIELD = re.compile(r"(\w+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\"[^\"]*\"|\d+)", re.S)
 MAX_ITEMS = 5000
+
+
+class NotALibrary(ValueError):
+    """The text looks like JSON but holds no CSL-JSON list of entries; the message says why."""
 
 
 @dataclass
@@ -65,18 +70,24 @@ def parse_bibtex(text: str) -> Imported:
     return result
 
 
+def _scalar(value: object) -> str:
+    """A field as text; lists and objects are not ids or titles (and may nest deep enough to break str())."""
+    return str(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+
+
 def parse_csl_json(data: object) -> Imported:
     result = Imported(format="csl-json")
-    entries = data if isinstance(data, list) else data.get("items", []) if isinstance(data, dict) else []
+    entries = data.get("items", []) if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise NotALibrary('CSL-JSON must be a list of entries, or an object whose "items" is one.')
     for entry in entries:
         if not isinstance(entry, dict):
             result.skipped += 1
             continue
-        texts = [str(entry.get(k) or "") for k in ("URL", "DOI", "number", "archive_location", "id", "note")]
+        texts = [_scalar(entry.get(k)) for k in ("URL", "DOI", "number", "archive_location", "id", "note")]
         arxiv_id = _find_id(*texts)
         if arxiv_id:
-            title = entry.get("title")
-            result.items.append((arxiv_id, str(title) if title else None))
+            result.items.append((arxiv_id, _scalar(entry.get("title")) or None))
         else:
             result.skipped += 1
     return result
@@ -101,9 +112,12 @@ def parse_library(text: str) -> Imported:
     stripped = text.strip()
     if stripped.startswith(("[", "{")):
         try:
-            result = parse_csl_json(json.loads(stripped))
-        except (json.JSONDecodeError, AttributeError):
-            result = parse_ids(stripped)
+            data = json.loads(stripped)
+        except json.JSONDecodeError:
+            data = None
+        except RecursionError:
+            raise NotALibrary("The JSON is nested too deeply to be a CSL-JSON export.") from None
+        result = parse_ids(stripped) if data is None else parse_csl_json(data)
     elif BIB_ENTRY.search(stripped):
         result = parse_bibtex(stripped)
     else:

@@ -13,11 +13,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from paperboy.errors import BadRequest, Forbidden, NotFound
-from paperboy.models import PaperView, split_arxiv_id
+from paperboy.models import PaperView
+from paperboy.papers import visible_paper
 from paperboy.store import claims as store
 from paperboy.store.accounts import Account
 from paperboy.store.claims import APPROVED, PENDING, Claim
-from paperboy.store.papers import get_paper
 
 
 @dataclass(slots=True)
@@ -30,17 +30,6 @@ class Authorship:
     needs_verification: bool = False
     signed_out: bool = True
     asking: bool = False  # the viewer asked to claim (?claim=1): show "I am this author" beside each name
-
-
-def _paper(conn: Connection, raw_id: str) -> PaperView:
-    try:
-        arxiv_id, _ = split_arxiv_id(raw_id)
-    except ValueError:
-        raise NotFound(f"{raw_id!r} is not an arXiv id.") from None
-    view = get_paper(conn, arxiv_id)
-    if view is None or view.hidden:
-        raise NotFound(f"There is no paper {arxiv_id} here.")
-    return view
 
 
 def authorship(conn: Connection, view: PaperView, viewer: Account | None, asking: bool = False) -> Authorship:
@@ -62,7 +51,7 @@ def claim(engine: Engine, user: Account, raw_id: str, author_name: str) -> tuple
     if user.email_verified_at is None:
         raise Forbidden("Confirm your email address before claiming authorship.")
     with engine.begin() as conn:
-        view = _paper(conn, raw_id)
+        view = visible_paper(conn, raw_id)  # nobody claims a hidden paper, moderators included
         names = [a.name for a in view.paper.authors if not a.hidden and a.name]
         if author_name not in names:
             raise BadRequest(f"{author_name!r} is not an author of this paper.")

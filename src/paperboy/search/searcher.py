@@ -36,6 +36,9 @@ SORT_ALIASES = {"trending": "upvotes"}
 MAX_RESULTS = 1000  # deepest result reachable by paging
 SEMANTIC_DEPTH = 100  # semantic candidates fused into hybrid results, and the size of a semantic result list
 ORDER_FIELDS = {"date": "published", "upvotes": "upvotes"}
+# The keyword index stores dates as nanoseconds since 1970 in 64 bits (years 1677 to 2262); filter days are
+# clamped into this span, which changes no answer: no paper was published before its start or after its end.
+SEARCHABLE_DAYS = (date(1678, 1, 1), date(2261, 12, 31))
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="paperboy-embed-query")
 
 
@@ -128,6 +131,7 @@ def make_filters(
     """Filters from request parameters (the page and the API share this)."""
     if date_from and date_to and date_from > date_to:
         raise BadRequest("date_from is after date_to")
+    date_from, date_to = _searchable(date_from), _searchable(date_to)
     category, org = (category or "").replace("\x00", "").strip(), (org or "").replace("\x00", "").strip()
     return Filters(
         date_from=date_from,
@@ -135,6 +139,11 @@ def make_filters(
         categories=[category] if category else [],
         orgs=[org] if org else [],
     )
+
+
+def _searchable(day: date | None) -> date | None:
+    first, last = SEARCHABLE_DAYS
+    return None if day is None else min(max(day, first), last)
 
 
 def _merge(filters: Filters, parsed: ParsedQuery) -> Filters:

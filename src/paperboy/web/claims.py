@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Connection
 
 from paperboy.discovery import claims as service
 from paperboy.errors import BadRequest
+from paperboy.http.params import row_id
 from paperboy.http.session import current_user, require_moderator, require_verified
 from paperboy.models import PaperView
 from paperboy.store.claims import count_pending, pending_claims
@@ -23,7 +24,7 @@ from paperboy.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
-ClaimId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A claim's id.")]
+ClaimId = Annotated[int, row_id("A claim's id.")]
 QUEUE_LIMIT = 200
 
 

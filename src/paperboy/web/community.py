@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import FormData
 
 from paperboy.community import limits, service
 from paperboy.errors import BadRequest, NeedsLogin, TooManyRequests
+from paperboy.http.params import MAX_ROW_ID, row_id
 from paperboy.http.session import CSRF_FIELD, check_csrf, current_user, require_moderator, require_verified
 from paperboy.http.wire import VoteOut
 from paperboy.text.markdown import MAX_COMMENT_LENGTH
@@ -25,7 +26,7 @@ from paperboy.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
-CommentId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A comment's id.")]
+CommentId = Annotated[int, row_id("A comment's id.")]
 
 
 def wants_json(request: Request) -> bool:
@@ -44,7 +45,7 @@ def _parent(form: FormData) -> int | None:
     raw = field(form, "parent_id", 12)
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) < 2**31:
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ROW_ID:
         raise BadRequest("parent_id must be the id of a comment.")
     return int(raw)
 

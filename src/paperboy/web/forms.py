@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from starlette.formparsers import MultiPartException
 
 from paperboy.errors import BadRequest
+from paperboy.http.params import unencodable
 from paperboy.http.session import CSRF_FIELD, check_csrf
 
 MAX_FIELDS = 20
@@ -20,7 +21,8 @@ MAX_FIELD_BYTES = 64 * 1024
 async def posted_form(request: Request) -> FormData:
     """The posted form as a dependency, read on the event loop (it is I/O) so the route itself can be a plain
     ``def`` that runs in the thread pool; too many or too large fields are a 400, never a crash. The route
-    checks CSRF itself (``check_form``), after deciding whether the visitor must sign in first."""
+    checks CSRF itself (``check_form``), after deciding whether the visitor must sign in first. Text that
+    UTF-8 cannot hold (a lone surrogate) is a 400 too: no database would store it."""
     try:
         form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES)
     except (MultiPartException, ValueError) as exc:
@@ -30,6 +32,8 @@ async def posted_form(request: Request) -> FormData:
             raise BadRequest("File uploads are not accepted here.")
         if len(value) > MAX_FIELD_BYTES:
             raise BadRequest(f"The field {key!r} is too long.")
+        if unencodable(key) or unencodable(value):  # a multipart _charset_ such as utf-7 can make one
+            raise BadRequest("The form holds text that is not valid Unicode; send it as UTF-8.")
     return form
 
 

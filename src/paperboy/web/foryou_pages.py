@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 
 from paperboy.auth.secrets_util import digest
 from paperboy.digest import foryou, render
-from paperboy.digest.library_import import ARXIV_ID, parse_library
+from paperboy.digest.library_import import ARXIV_ID, NotALibrary, parse_library
 from paperboy.digest.schedule import valid_zone
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http.session import require_user, require_verified
@@ -104,7 +104,10 @@ def save_subscription(request: Request, form: Form) -> Response:
 def import_library(request: Request, form: Form) -> Response:
     user = require_user(request)
     check_form(request, form)
-    parsed = parse_library(field(form, "library", 64 * 1024))
+    try:
+        parsed = parse_library(field(form, "library", 64 * 1024))
+    except NotALibrary as exc:
+        raise BadRequest(f"Nothing was imported: {exc}") from None
     with request.app.state.engine.begin() as conn:
         added = rec_store.add_library_items(conn, user.id, "imported", parsed.items)
     return _page(

@@ -20,10 +20,9 @@ from paperboy.config import Settings
 from paperboy.discovery.trending import trending_in, whys
 from paperboy.errors import NotFound
 from paperboy.http.deps import get_engine, get_settings
-from paperboy.models import split_arxiv_id
+from paperboy.papers import canonical_id, visible_paper
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
 from paperboy.store.feed import count_feed, feed, latest_day, neighbour_days
-from paperboy.store.papers import get_paper
 from paperboy.web.claims import paper_claims
 from paperboy.web.discussion import paper_context, voted_for
 from paperboy.web.render import render
@@ -212,15 +211,9 @@ def paper_page(request: Request, arxiv_id: str, db: Db) -> Response:
     with db.connect() as conn:
         if arxiv_id.endswith(".md"):
             raise NotFound(f"No Markdown export for {arxiv_id.removesuffix('.md')!r}.")
-        try:
-            canonical, _version = split_arxiv_id(arxiv_id)
-        except ValueError:
-            raise NotFound(f"{arxiv_id!r} is not an arXiv id (like 2509.21268 or hep-th/9901001).") from None
+        canonical = canonical_id(arxiv_id)
         if canonical != arxiv_id:
             return RedirectResponse(f"/papers/{canonical}", status_code=301)
-        view = get_paper(conn, canonical)
-        user = getattr(request.state, "user", None)
-        if view is None or (view.hidden and not (user and user.can_moderate)):  # hidden: moderators only
-            raise NotFound(f"There is no paper {canonical} here yet: it has not been featured or ingested.")
+        view = visible_paper(conn, canonical, getattr(request.state, "user", None))
         context = {"view": view, **paper_context(request, conn, view), **paper_claims(request, conn, view)}
         return render(request, "paper.html", context, public=True)

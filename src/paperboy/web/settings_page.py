@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from paperboy.auth import service
 from paperboy.auth.secrets_util import digest, new_token
 from paperboy.errors import BadRequest, NotFound
+from paperboy.http.params import row_id
 from paperboy.http.session import TOKEN_PREFIX, require_user
 from paperboy.store import feed_tokens, sessions
 from paperboy.web.background import run_after
@@ -16,6 +19,7 @@ from paperboy.web.render import render
 
 router = APIRouter(include_in_schema=False)
 MAX_TOKENS = 20
+TokenId = Annotated[int, row_id("A token's id.")]
 
 
 def _page(request: Request, notice: str | None = None) -> Response:
@@ -74,7 +78,7 @@ def create_token(request: Request, form: Form) -> Response:
 
 
 @router.post("/settings/tokens/{token_id}/delete")
-def delete_token(request: Request, form: Form, token_id: int) -> Response:
+def delete_token(request: Request, form: Form, token_id: TokenId) -> Response:
     user = require_user(request)
     check_form(request, form)
     with request.app.state.engine.begin() as conn:
