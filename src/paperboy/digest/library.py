@@ -58,7 +58,8 @@ def mark(
     folder: str = "",
 ) -> int:
     """Add (arxiv id, title) items of ``kind``, removing the opposite mark on the same papers; returns how
-    many were new."""
+    many were new. A paper may be saved in several folders; saving it with no folder when it already is
+    saved is a no-op."""
     from paperboy.store.dialect import upsert
 
     ids = [arxiv_id for arxiv_id, _ in items]
@@ -72,6 +73,17 @@ def mark(
             library_items.c.arxiv_id.in_(ids),
         )
     )
+    if kind == "saved" and not folder:  # already saved in some folder: saving without one changes nothing
+        held = set(
+            conn.execute(
+                sa.select(library_items.c.arxiv_id).where(
+                    library_items.c.user_id == user_id,
+                    library_items.c.kind.in_(["saved", "imported"]),
+                    library_items.c.arxiv_id.in_(ids),
+                )
+            ).scalars()
+        )
+        items = [item for item in items if item[0] not in held]
     added = 0
     for arxiv_id, title in items:
         stmt = (
