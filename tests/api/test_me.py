@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the community fixture `site` is imported by name, then requested as an argument)
 """The personal API on SQLite and PostgreSQL: token auth, the library round trip, the two marks excluding each
 other, clear 4xx answers for bad input, and the OpenAPI schema documenting it all."""
 
@@ -10,7 +11,7 @@ from paperboy.store.schema import library_items
 from tests.community.conftest import OLD_STYLE, POPULAR, QUIET, Site, site  # noqa: F401
 
 
-def test_library_round_trip_with_a_token(site: Site) -> None:  # noqa: F811
+def test_library_round_trip_with_a_token(site: Site) -> None:
     client = site.client()
     token = {"Authorization": f"Bearer {site.token('alice')}"}
     assert client.get("/api/me/library").status_code == 401
@@ -35,7 +36,7 @@ def test_library_round_trip_with_a_token(site: Site) -> None:  # noqa: F811
         assert left.all() == []
 
 
-def test_bad_input_gets_a_clear_4xx_and_changes_nothing(site: Site) -> None:  # noqa: F811
+def test_bad_input_gets_a_clear_4xx_and_changes_nothing(site: Site) -> None:
     client = site.client()
     token = {"Authorization": f"Bearer {site.token('bob')}"}
     cases = [
@@ -65,7 +66,7 @@ def test_bad_input_gets_a_clear_4xx_and_changes_nothing(site: Site) -> None:  # 
     assert client.get("/api/me/recommendations", headers=token).json() == []  # empty library: no filler
 
 
-def test_a_session_needs_the_csrf_header_to_change_the_library(site: Site) -> None:  # noqa: F811
+def test_a_session_needs_the_csrf_header_to_change_the_library(site: Site) -> None:
     browser = site.client("alice")
     body = {"ids": [POPULAR], "kind": "saved"}
     assert browser.post("/api/me/library", json=body).status_code == 403
@@ -74,7 +75,7 @@ def test_a_session_needs_the_csrf_header_to_change_the_library(site: Site) -> No
     assert browser.delete(f"/api/me/library/{POPULAR}").status_code == 403
 
 
-def test_openapi_documents_the_personal_api(site: Site) -> None:  # noqa: F811
+def test_openapi_documents_the_personal_api(site: Site) -> None:
     schema = site.client().get("/api/openapi.json").json()
     paths = schema["paths"]
     assert {"get", "post"} <= set(paths["/api/me/library"])

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the community fixture `site` is imported by name, then requested as an argument)
 """Save / Not interested and the /library page in a real browser (Debian's chromium): a card's Save button
 answers in place and undoes on a second press, the state survives a reload, the two marks exclude each other,
 the no-JavaScript forms work, and /library lists, files and removes what was saved."""
@@ -34,12 +35,12 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def server(site: Site) -> Iterator[LiveServer]:  # noqa: F811
+def server(site: Site) -> Iterator[LiveServer]:
     with LiveServer(site.app) as live:
         yield live
 
 
-def _page(browser: Browser, site: Site, server: LiveServer, javascript: bool = True) -> Page:  # noqa: F811
+def _page(browser: Browser, site: Site, server: LiveServer, javascript: bool = True) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
     cookie, _csrf = session_for(site.engine, site.users["alice"])
     context.add_cookies([{"name": "pb_session", "value": cookie, "url": server.url}])
@@ -53,7 +54,7 @@ def _page(browser: Browser, site: Site, server: LiveServer, javascript: bool = T
 
 def test_save_on_a_card_then_undo_and_the_library_page(
     browser: Browser, site: Site, server: LiveServer
-) -> None:  # noqa: F811
+) -> None:
     page = _page(browser, site, server)
     page.goto(f"{server.url}/papers/date/{DAY.isoformat()}")
     page.evaluate("window.__sameDocument = true")
@@ -96,7 +97,7 @@ def test_save_on_a_card_then_undo_and_the_library_page(
     page.context.close()
 
 
-def test_save_without_javascript(browser: Browser, site: Site, server: LiveServer) -> None:  # noqa: F811
+def test_save_without_javascript(browser: Browser, site: Site, server: LiveServer) -> None:
     page = _page(browser, site, server, javascript=False)
     page.goto(f"{server.url}/papers/date/{DAY.isoformat()}")
     card = page.locator(f"article.card:has([data-library-for='{POPULAR}'])")

@@ -122,7 +122,8 @@ def test_for_you_page_feed_and_digest_settings(papers_engine: Engine, tmp_path) 
 
 def test_two_interests_each_get_picks_named_after_their_own_library_paper() -> None:
     """Two unrelated interests: a centroid would sit between them and match neither; clusters match both,
-    each pick names the library paper of its own interest, and off-topic papers stay out even when trending."""
+    each pick names the library paper of its own interest, and off-topic papers stay out even when
+    trending."""
     kv_a, kv_b = _unit(1, 0.1, 0, 0), _unit(1, 0, 0.1, 0)
     video = _unit(0, 0, 0, 1)
     candidates = np.stack(
