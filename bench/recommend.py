@@ -3,6 +3,7 @@ plain trending, in the same run, over the same candidate pools.
 
     .venv/bin/python bench/recommend.py             # builds bench/out/recommend.db once (load + embed)
     .venv/bin/python bench/recommend.py --show 3    # also print three readers' picks with their reasons
+    .venv/bin/python bench/recommend.py --keyword-only   # as on a fresh install without embeddings
 
 Readers, windows and the on-topic rule are in bench/recsim (written down before any picks were read). Each
 reader is a real account in a real SQLite database holding the whole hf_daily corpus with MiniLM embeddings;
@@ -192,4 +193,12 @@ def run(show: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--show", type=int, default=0, help="print this many readers' picks and reasons")
-    run(parser.parse_args().show)
+    parser.add_argument(
+        "--keyword-only", action="store_true", help="ignore stored embeddings: the TF-IDF + BM25 fallback"
+    )
+    args = parser.parse_args()
+    if args.keyword_only:
+        import paperboy.digest.personal as personal
+
+        personal.MIN_COVERAGE = 2.0  # no window is ever covered: the fresh-install keyword space
+    run(args.show)

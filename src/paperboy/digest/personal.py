@@ -50,7 +50,11 @@ class PoolRecommender:
         texts = [f"{c.view.paper.title}. {c.view.paper.abstract}" for c in pool.by_id.values()]
         if self.model is None:
             self.space = KeywordSpace(texts)
-        self.keyword = KeywordEvidence(texts)
+        # Titles twice: a title names a paper's subject, the abstract also its methods and data sets.
+        titled = [
+            f"{c.view.paper.title} {c.view.paper.title} {c.view.paper.abstract}" for c in pool.by_id.values()
+        ]
+        self.keyword = KeywordEvidence(titled)
         self.pairwise = self.space.pairwise() if self.ids else np.zeros((0, 0))
         self.profiles: dict[int, tuple[list[ProfileItem], set[int]]] = {}
         self.vector_cache: dict[int, np.ndarray | None] = {}

@@ -119,8 +119,8 @@ def tokens(text: str) -> list[str]:
 class DenseSpace:
     """Candidates as L2-normalised embedding rows."""
 
-    # MiniLM cosine an interest must reach (with the keyword bonus) for a paper to be picked at all.
-    floor = 0.4
+    # Mean MiniLM cosine to an interest below which a paper is off-topic whatever words it shares.
+    floor = 0.2
 
     def __init__(self, matrix: np.ndarray) -> None:
         self.matrix = matrix.astype(np.float32)
@@ -143,7 +143,7 @@ class DenseSpace:
 class KeywordSpace:
     """TF-IDF over the candidates' vocabulary; a profile text only matters through words candidates use."""
 
-    floor = 0.3  # TF-IDF cosines run lower than sentence-embedding ones
+    floor = 0.05  # TF-IDF cosines run far lower than sentence-embedding ones
 
     def __init__(self, texts: Sequence[str]) -> None:
         docs = [Counter(tokens(t)) for t in texts]
@@ -183,9 +183,11 @@ class KeywordSpace:
         return rows, np.stack(found) if found else np.zeros((0, len(self.matrix)), dtype=np.float32)
 
 
-KEYWORD_WEIGHT = 0.3  # the best BM25 match of an interest adds this much to its cosine
-KEYWORD_ONLY_FLOOR = 0.6  # an interest without a vector needs a BM25 match this close to its best one
+TITLE_BOOST = 3  # a library paper's title words count this many times in its more-like-this query
+DENSE_WEIGHT = 0.2  # the interest's mean cosine, added to its keyword evidence (which runs 0..2)
+KEYWORD_FLOOR = 0.5  # keyword evidence (whole library + interest, each scaled to the best match) to clear
 DISLIKE_MARGIN = 0.5  # how hard a paper close to something marked "not interested" is pushed down
+TRENDING_SCALE = 0.2  # trending only breaks ties among relevant papers: at most 0.2 × the trending weight
 TRENDING_SHARE = 0.25  # "trending" is named in a reason only when it made up this share of the score
 
 
@@ -195,13 +197,22 @@ def _short(title: str, limit: int = 70) -> str:
 
 
 def _interest_vectors(
-    space: DenseSpace | KeywordSpace, profile: Sequence[ProfileItem], items: list[int], scored: np.ndarray
+    space: DenseSpace | KeywordSpace,
+    profile: Sequence[ProfileItem],
+    items: list[int],
+    scored: np.ndarray,
+    row_of: dict[int, int],
 ) -> list[np.ndarray | None]:
     """What to cluster liked items by: their embedding, or (keyword space) their similarity to every
-    candidate, which puts items about the same subject close together too."""
+    candidate, which puts items about the same subject close together too; None for items with neither."""
     if isinstance(space, DenseSpace):
         return [profile[i].vector for i in items]
-    return list(scored)
+    return [scored[row_of[i]] if i in row_of else None for i in items]
+
+
+def _query(items: Sequence[ProfileItem]) -> str:
+    """The more-like-this query of some library items: titles (boosted) and abstracts."""
+    return " ".join(f"{(item.title + ' ') * TITLE_BOOST}{item.text}" for item in items)
 
 
 def recommend(
@@ -219,50 +230,53 @@ def recommend(
     """Up to ``k`` candidates (indices where ``allowed``), most relevant first after diversification; fewer
     when not enough candidates clear the relevance floor.
 
-    Liked items are clustered into interests (``rank.interests``). For each interest, topical score =
-    mean similarity of its items + ``KEYWORD_WEIGHT`` × BM25 more-like-this over its items' text (scaled to
-    the window's best match); a candidate takes its best interest's score and must reach ``space.floor``.
-    relevance = (1 − t) × topical + t × trending among those that clear it, so trending breaks ties between
-    relevant papers and never lets an off-topic one in. ``sims`` may bring the profile's similarities
-    precomputed (``sims_many``), for instance for many readers in one matrix product.
+    Liked items are clustered into interests (``rank.interests``). A candidate's score for an interest is
+    BM25 more-like-this evidence for the whole library plus for the interest alone (each scaled so the best
+    allowed candidate scores 1), plus ``DENSE_WEIGHT`` × its mean similarity to the interest's items; it
+    takes its best interest, and must clear both ``KEYWORD_FLOOR`` and the space's similarity floor. On
+    simulated readers BM25 evidence was the sharper signal (bench/RESULTS.md), so similarity mostly guards
+    the floor and names the closest library paper. Trending adds at most ``TRENDING_SCALE`` × the trending
+    weight: it orders relevant papers and never lets an off-topic one in. ``sims`` may bring the profile's
+    similarities precomputed (``sims_many``), for instance for many readers in one matrix product.
     """
     n = len(allowed)
     rows, scored = sims if sims is not None else space.sims_many(profile)
-    liked_rows = [r for r, i in enumerate(rows) if profile[i].weight > 0]
-    liked_texts = [i for i, item in enumerate(profile) if item.weight > 0 and i not in rows]
-    if not liked_rows and not (keyword and liked_texts):
+    row_of = {item: r for r, item in enumerate(rows)}
+    liked = [i for i, item in enumerate(profile) if item.weight > 0]
+    if not liked or not (keyword or any(i in row_of for i in liked)):
         return []
+    whole = keyword.scores(_query([profile[i] for i in liked]), allowed) if keyword else None
     topical = np.full(n, -np.inf, dtype=np.float32)
     source = np.zeros(n, dtype=np.int64)
-    liked_items = [rows[r] for r in liked_rows]
-    groups = cluster(_interest_vectors(space, profile, liked_items, scored[liked_rows]))
-    for group in groups:
-        members = [liked_rows[g] for g in group]
-        weights = np.array([min(profile[rows[r]].weight, 1.5) for r in members], dtype=np.float32)
-        dense = (scored[members] * weights[:, None]).sum(axis=0) / weights.sum()
-        text = " ".join(profile[rows[r]].text or profile[rows[r]].title for r in members)
-        evidence = keyword.scores(text, allowed) if keyword else np.zeros(n, dtype=np.float32)
-        score = np.where(
-            dense + KEYWORD_WEIGHT * evidence >= space.floor, dense + KEYWORD_WEIGHT * evidence, -np.inf
-        )
-        closest = np.asarray(members)[scored[members].argmax(axis=0)]
+    vectors = _interest_vectors(space, profile, liked, scored, row_of)
+    for group in cluster(vectors):
+        members = [liked[g] for g in group]
+        with_rows = [m for m in members if m in row_of]
+        if not with_rows and keyword is None:
+            continue
+        if with_rows:
+            weights = np.array([min(profile[m].weight, 1.5) for m in with_rows], dtype=np.float32)
+            block = scored[[row_of[m] for m in with_rows]]
+            dense = (block * weights[:, None]).sum(axis=0) / weights.sum()
+            closest = np.asarray(with_rows)[block.argmax(axis=0)]
+            near = dense >= space.floor
+        else:  # an imported title we do not hold: keyword evidence alone
+            dense, closest, near = np.zeros(n, np.float32), np.full(n, members[0]), np.ones(n, bool)
+        if keyword is not None:
+            evidence = whole + keyword.scores(_query([profile[m] for m in members]), allowed)  # type: ignore[operator]
+            score = np.where(near & (evidence >= KEYWORD_FLOOR), evidence + DENSE_WEIGHT * dense, -np.inf)
+        else:
+            score = np.where(near, dense, -np.inf)
         better = score > topical
         topical = np.where(better, score, topical)
-        source = np.where(better, np.asarray(rows)[closest], source)
-    for i in liked_texts if keyword else []:  # imported titles we do not hold: keyword evidence alone
-        evidence = keyword.scores(profile[i].text or profile[i].title, allowed)  # type: ignore[union-attr]
-        score = np.where(evidence >= KEYWORD_ONLY_FLOOR, space.floor + KEYWORD_WEIGHT * evidence, -np.inf)
-        better = score > topical
-        topical = np.where(better, score, topical)
-        source = np.where(better, i, source)
-    disliked = [r for r, i in enumerate(rows) if profile[i].weight < 0]
+        source = np.where(better, closest, source)
+    disliked = [row_of[i] for i, item in enumerate(profile) if item.weight < 0 and i in row_of]
     if disliked:
-        push = (scored[disliked] * -np.array([profile[rows[r]].weight for r in disliked])[:, None]).max(
-            axis=0
-        )
+        strength = -np.array([profile[rows[r]].weight for r in disliked], dtype=np.float32)
+        push = (scored[disliked] * strength[:, None]).max(axis=0)
         topical = topical - DISLIKE_MARGIN * np.maximum(push - space.floor, 0)
-    relevance = (1 - trending_weight) * topical + trending_weight * trending
-    relevance = np.where(allowed & np.isfinite(topical), relevance, -np.inf)
+    boost = TRENDING_SCALE * trending_weight * trending
+    relevance = np.where(allowed & np.isfinite(topical), topical + boost, -np.inf)
     ranked = np.argsort(-relevance, kind="stable")[:shortlist]
     top = ranked[np.isfinite(relevance[ranked])].tolist()
     if not top:
@@ -274,7 +288,7 @@ def recommend(
         index = top[j]
         item = profile[int(source[index])]
         reason = f"close to “{_short(item.title)}”, which you {VERB.get(item.kind, 'liked')}"
-        if trending_weight * trending[index] >= TRENDING_SHARE * relevance[index]:
+        if boost[index] >= TRENDING_SHARE * relevance[index]:
             reason += "; also trending now"
         picks.append(Recommendation(index, float(relevance[index]), reason))
     return picks
