@@ -145,7 +145,11 @@ class Settings(BaseSettings):
         3, ge=1, description="Subscription confirmation mails per address per hour."
     )
     digest_trending_weight: float = Field(
-        0.3, ge=0, le=1, description="Personal picks: share of the score that comes from trending."
+        0.3,
+        ge=0,
+        le=1,
+        description="Personal picks: how much trending orders papers that clear the relevance floor "
+        "(it never admits an off-topic one).",
     )
     smtp_ca_file: Path | None = Field(
         None, description="CA bundle to trust for the SMTP server's certificate (default: system CAs)."

@@ -164,6 +164,7 @@ def create_app(
 
 def _include_routes(app: FastAPI) -> None:
     from paperboy.api.community_routes import router as community_api_router
+    from paperboy.api.me_routes import router as me_api_router
     from paperboy.api.routes import router as api_router
     from paperboy.api.search_routes import router as search_api_router
     from paperboy.api.submit_routes import router as submit_api_router
@@ -177,6 +178,7 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.web.feed_link_pages import router as feed_link_router
     from paperboy.web.feeds import router as feeds_router
     from paperboy.web.foryou_pages import router as foryou_router
+    from paperboy.web.library_pages import router as library_router
     from paperboy.web.pages import router as pages_router
     from paperboy.web.search_page import router as search_page_router
     from paperboy.web.settings_page import router as settings_router
@@ -186,6 +188,7 @@ def _include_routes(app: FastAPI) -> None:
     app.include_router(api_docs_router)
     app.include_router(search_api_router)  # first: /api/papers/search and /api/papers/{id}/similar
     app.include_router(search_page_router)
+    app.include_router(me_api_router)
     app.include_router(community_api_router)  # before api_router: /api/papers/{id}/comments is not an id
     app.include_router(api_router)
     app.include_router(submit_api_router)
@@ -199,6 +202,7 @@ def _include_routes(app: FastAPI) -> None:
     app.include_router(claims_router)
     app.include_router(digest_router)
     app.include_router(foryou_router)
+    app.include_router(library_router)
     app.include_router(pages_router)
 
 

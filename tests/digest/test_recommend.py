@@ -8,12 +8,14 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.engine import Engine
 
 from paperboy.digest.library_import import parse_library
 from paperboy.rank.diversity import mmr
+from paperboy.rank.keyword_evidence import KeywordEvidence
 from paperboy.rank.recommend import DenseSpace, KeywordSpace, ProfileItem, item_weight, recommend
 from paperboy.store.schema import recommendations, subscriptions, users
 from paperboy.store.votes import set_vote
@@ -118,3 +120,34 @@ def test_for_you_page_feed_and_digest_settings(papers_engine: Engine, tmp_path) 
     done = client.post("/library/not-interested", data={"csrf_token": token, "arxiv_id": arxiv_id})
     assert done.status_code in (200, 303)
     assert client.post("/library/save", data={"arxiv_id": arxiv_id}).status_code == 403  # CSRF kept
+
+
+def test_two_interests_each_get_picks_named_after_their_own_library_paper() -> None:
+    """Two unrelated interests: a centroid would sit between them and match neither; clusters match both,
+    each pick names the library paper of its own interest, and off-topic papers stay out even when
+    trending."""
+    kv_a, kv_b = _unit(1, 0.1, 0, 0), _unit(1, 0, 0.1, 0)
+    video = _unit(0, 0, 0, 1)
+    candidates = np.stack(
+        [_unit(1, 0.05, 0.05, 0), _unit(0.1, 0, 0, 1), _unit(0, 1, 0, 0), _unit(0, 0, 1, 0.1)]
+    )
+    profile = [
+        ProfileItem("KV cache eviction", "saved", 1.0, kv_a),
+        ProfileItem("KV cache quantization", "saved", 1.0, kv_b),
+        ProfileItem("Video diffusion", "saved", 1.0, video),
+    ]
+    trending = np.array([0, 0, 1, 1], dtype=np.float32)  # the off-topic papers are the trending ones
+    picks = recommend(DenseSpace(candidates), profile, trending, np.ones(4, bool), k=4, trending_weight=0.3)
+    assert sorted(p.index for p in picks) == [0, 1]  # the floor keeps 2 and 3 out: fewer picks, no filler
+    reasons = {p.index: p.reason for p in picks}
+    assert "KV cache" in reasons[0] and "Video diffusion" in reasons[1]
+    assert all("trending" not in r for r in reasons.values())  # trending was not why they were picked
+
+
+def test_keyword_evidence_lifts_shared_terms_and_the_library_does_not_set_its_scale() -> None:
+    texts = ["kv cache eviction heads", "kv cache quantization", "protein folding", "kv cache eviction"]
+    evidence = KeywordEvidence(texts)
+    allowed = np.array([True, True, True, False])  # the last one is the library paper itself
+    scores = evidence.scores("kv cache eviction", allowed)
+    assert scores[0] == pytest.approx(1.0) and scores[2] == 0 and scores[1] < scores[0] < scores[3]
+    assert KeywordEvidence([]).scores("anything").shape == (0,)

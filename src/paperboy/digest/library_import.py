@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 NEW_ID = r"\d{4}\.\d{4,5}"
 OLD_ID = r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}"
 ARXIV_ID = re.compile(rf"(?<![\w./])({NEW_ID}|{OLD_ID})(?:v\d+)?(?![\w])", re.I)
-IN_URL = re.compile(rf"arxiv\.org/(?:abs|pdf)/({NEW_ID}|{OLD_ID})", re.I)
+IN_URL = re.compile(rf"(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/({NEW_ID}|{OLD_ID})", re.I)
+# DBLP's CoRR entries: journal = {CoRR}, volume = {abs/2606.24033}
+CORR_VOLUME = re.compile(rf"^abs/({NEW_ID}|{OLD_ID})(?:v\d+)?$", re.I)
 IN_DOI = re.compile(rf"10\.48550/arxiv\.({NEW_ID}|{OLD_ID})", re.I)
 BIB_ENTRY = re.compile(r"@\w+\s*\{", re.I)
 BIB_FIELD = re.compile(r"(\w+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\"[^\"]*\"|\d+)", re.S)
@@ -60,6 +62,12 @@ def parse_bibtex(text: str) -> Imported:
         arxiv_id = None
         if fields.get("archiveprefix", "").lower() == "arxiv" or "eprint" in fields:
             arxiv_id = _find_id(fields.get("eprint"))
+        corr = (
+            CORR_VOLUME.match(fields.get("volume", ""))
+            if fields.get("journal", "").lower() == "corr"
+            else None
+        )
+        arxiv_id = arxiv_id or (corr.group(1) if corr else None)
         arxiv_id = arxiv_id or _find_id(
             fields.get("url"), fields.get("doi"), fields.get("journal"), fields.get("note")
         )

@@ -1,8 +1,10 @@
-"""Personal recommendations for digests, /for-you and the Atom feed: the I/O around ``rank.recommend``.
+"""Personal recommendations for digests, /for-you, the Atom feed and the personal API: the I/O around
+``rank.recommend``.
 
-One ``PoolRecommender`` per window holds the candidates' similarity space (stored embeddings, else TF-IDF)
-and their pairwise similarities, built once; per reader it loads the profile (upvotes, library, "not
-interested"), scores, diversifies, and leaves out anything this reader was already recommended.
+One ``PoolRecommender`` per window holds the candidates' similarity space (stored embeddings, else TF-IDF),
+their pairwise similarities and a BM25 index of their text, built once; per reader it loads the profile
+(upvotes, library, "not interested"), scores, diversifies, and leaves out anything this reader was
+already recommended.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from paperboy.config import Settings
 from paperboy.digest.build import Pick, Pool
+from paperboy.rank.keyword_evidence import KeywordEvidence
 from paperboy.rank.recommend import DenseSpace, KeywordSpace, ProfileItem, item_weight, recommend
 from paperboy.store import digests
 from paperboy.store import recommendations as rec_store
@@ -25,8 +28,13 @@ MIN_COVERAGE = 0.8  # embeddings must cover this share of candidates to be used
 
 
 class PoolRecommender:
-    def __init__(self, engine: Engine, settings: Settings, pool: Pool, now: datetime) -> None:
+    """``repeat`` keeps papers already recommended (a preview shows what would be picked, records nothing)."""
+
+    def __init__(
+        self, engine: Engine, settings: Settings, pool: Pool, now: datetime, repeat: bool = False
+    ) -> None:
         self.engine, self.settings, self.pool, self.now = engine, settings, pool, now
+        self.repeat = repeat
         self.ids = list(pool.by_id)
         self.position = {pid: i for i, pid in enumerate(self.ids)}
         self.trending = np.array([pool.norm[pid] for pid in self.ids], dtype=np.float32)
@@ -39,12 +47,18 @@ class PoolRecommender:
             for pid, blob in vectors.items():
                 matrix[self.position[pid]] = np.frombuffer(blob, dtype="<f4")
             self.space: DenseSpace | KeywordSpace = DenseSpace(matrix)
-        else:
-            texts = [f"{c.view.paper.title}. {c.view.paper.abstract}" for c in pool.by_id.values()]
+        texts = [f"{c.view.paper.title}. {c.view.paper.abstract}" for c in pool.by_id.values()]
+        if self.model is None:
             self.space = KeywordSpace(texts)
+        # Titles twice: a title names a paper's subject, the abstract also its methods and data sets.
+        titled = [
+            f"{c.view.paper.title} {c.view.paper.title} {c.view.paper.abstract}" for c in pool.by_id.values()
+        ]
+        self.keyword = KeywordEvidence(titled)
         self.pairwise = self.space.pairwise() if self.ids else np.zeros((0, 0))
         self.profiles: dict[int, tuple[list[ProfileItem], set[int]]] = {}
-        self.paper_cache: dict[int, np.ndarray | str | None] = {}
+        self.vector_cache: dict[int, np.ndarray | None] = {}
+        self.text_cache: dict[int, str] = {}
         self.sims: dict[int, tuple[list[int], np.ndarray]] = {}
 
     def prefetch(self, user_ids: Sequence[int]) -> None:
@@ -56,13 +70,11 @@ class PoolRecommender:
             signals = rec_store.signals_for(conn, wanted)
             seen = rec_store.recommended_for(conn, wanted)
             known = {s.paper_id for u in wanted for s in signals[u][:MAX_PROFILE] if s.paper_id is not None}
-            missing = [pid for pid in known if pid not in self.paper_cache]
-            if self.model:
-                blobs = digests.vectors_of(conn, self.model, missing)
-                self.paper_cache.update({pid: np.frombuffer(blobs[pid], dtype="<f4") for pid in blobs})
-            else:
-                self.paper_cache.update(digests.texts(conn, missing))
-            self.paper_cache.update({pid: None for pid in missing if pid not in self.paper_cache})
+            missing = [pid for pid in known if pid not in self.text_cache]
+            blobs = digests.vectors_of(conn, self.model, missing) if self.model else {}
+            self.vector_cache.update({pid: np.frombuffer(blobs[pid], dtype="<f4") for pid in blobs})
+            self.text_cache.update({pid: "" for pid in missing})
+            self.text_cache.update(digests.texts(conn, missing))
         for user_id in wanted:
             self.profiles[user_id] = self._profile(signals[user_id][:MAX_PROFILE], seen[user_id])
         if isinstance(self.space, DenseSpace):
@@ -89,12 +101,13 @@ class PoolRecommender:
         """(profile items, paper ids never to recommend: already recommended or already in the profile)."""
         items = []
         for s in signals:
-            cached = self.paper_cache.get(s.paper_id) if s.paper_id is not None else None
-            vector = cached if isinstance(cached, np.ndarray) else None
-            text = cached if isinstance(cached, str) else ""
+            vector = self.vector_cache.get(s.paper_id) if s.paper_id is not None else None
+            text = self.text_cache.get(s.paper_id, "") if s.paper_id is not None else ""
             weight = item_weight(s.kind, s.at, self.now)
             items.append(ProfileItem(s.title or s.arxiv_id, s.kind, weight, vector, text or (s.title or "")))
-        return items, seen | {s.paper_id for s in signals if s.paper_id is not None}
+        return items, (set() if self.repeat else seen) | {
+            s.paper_id for s in signals if s.paper_id is not None
+        }
 
     def __call__(self, user_id: int, exclude: set[int], n: int) -> list[Pick]:
         if n <= 0 or not self.ids:
@@ -109,7 +122,17 @@ class PoolRecommender:
         allowed[[self.position[pid] for pid in blocked if pid in self.position]] = False
         weight = self.settings.digest_trending_weight
         sims = self.sims.pop(user_id, None)
-        picks = recommend(self.space, items, self.trending, allowed, n, weight, self.pairwise, sims=sims)
+        picks = recommend(
+            self.space,
+            items,
+            self.trending,
+            allowed,
+            n,
+            weight,
+            self.pairwise,
+            sims=sims,
+            keyword=self.keyword,
+        )
         return [Pick(self.ids[p.index], p.reason, p.score, "recommend") for p in picks]
 
 

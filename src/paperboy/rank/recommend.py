@@ -1,10 +1,12 @@
-"""Personal recommendations as pure functions: a profile of weighted papers, new papers scored by similarity
-to it and blended with trending, diversified, each with the sentence that explains it.
+"""Personal recommendations as pure functions: a library split into interests, new papers scored against
+each interest on semantic and keyword evidence, a relevance floor, diversified, each with the sentence that
+explains it.
 
 Two similarity spaces, one interface: stored sentence embeddings when the search issue has computed them
 (``DenseSpace``), else TF-IDF over the candidates' words (``KeywordSpace``), so recommendations work on a
-fresh install too. A profile item's weight decays with age (recent library items weigh more); "not
-interested" items weigh negative and push similar papers down.
+fresh install too. BM25 more-like-this over each interest's own text (``KeywordEvidence``) is added to
+either. A profile item's weight decays with age (recent library items weigh more); "not interested" items
+weigh negative and push papers close to them down.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+
+from paperboy.rank.diversity import mmr
+from paperboy.rank.interests import cluster
+from paperboy.rank.keyword_evidence import KeywordEvidence
 
 KIND_WEIGHT = {"saved": 1.5, "upvote": 1.0, "imported": 1.0, "not_interested": -1.0}
 VERB = {"saved": "saved", "upvote": "upvoted", "imported": "have in your library"}
@@ -113,6 +119,9 @@ def tokens(text: str) -> list[str]:
 class DenseSpace:
     """Candidates as L2-normalised embedding rows."""
 
+    # Mean MiniLM cosine to an interest below which a paper is off-topic whatever words it shares.
+    floor = 0.2
+
     def __init__(self, matrix: np.ndarray) -> None:
         self.matrix = matrix.astype(np.float32)
 
@@ -133,6 +142,8 @@ class DenseSpace:
 
 class KeywordSpace:
     """TF-IDF over the candidates' vocabulary; a profile text only matters through words candidates use."""
+
+    floor = 0.05  # TF-IDF cosines run far lower than sentence-embedding ones
 
     def __init__(self, texts: Sequence[str]) -> None:
         docs = [Counter(tokens(t)) for t in texts]
@@ -172,9 +183,36 @@ class KeywordSpace:
         return rows, np.stack(found) if found else np.zeros((0, len(self.matrix)), dtype=np.float32)
 
 
+TITLE_BOOST = 3  # a library paper's title words count this many times in its more-like-this query
+DENSE_WEIGHT = 0.2  # the interest's mean cosine, added to its keyword evidence (which runs 0..2)
+KEYWORD_FLOOR = 0.5  # keyword evidence (whole library + interest, each scaled to the best match) to clear
+DISLIKE_MARGIN = 0.5  # how hard a paper close to something marked "not interested" is pushed down
+TRENDING_SCALE = 0.2  # trending only breaks ties among relevant papers: at most 0.2 × the trending weight
+TRENDING_SHARE = 0.25  # "trending" is named in a reason only when it made up this share of the score
+
+
 def _short(title: str, limit: int = 70) -> str:
     title = " ".join(title.split())
     return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _interest_vectors(
+    space: DenseSpace | KeywordSpace,
+    profile: Sequence[ProfileItem],
+    items: list[int],
+    scored: np.ndarray,
+    row_of: dict[int, int],
+) -> list[np.ndarray | None]:
+    """What to cluster liked items by: their embedding, or (keyword space) their similarity to every
+    candidate, which puts items about the same subject close together too; None for items with neither."""
+    if isinstance(space, DenseSpace):
+        return [profile[i].vector for i in items]
+    return [scored[row_of[i]] if i in row_of else None for i in items]
+
+
+def _query(items: Sequence[ProfileItem]) -> str:
+    """The more-like-this query of some library items: titles (boosted) and abstracts."""
+    return " ".join(f"{(item.title + ' ') * TITLE_BOOST}{item.text}" for item in items)
 
 
 def recommend(
@@ -187,44 +225,70 @@ def recommend(
     pairwise: np.ndarray | None = None,
     shortlist: int = 50,
     sims: tuple[list[int], np.ndarray] | None = None,
+    keyword: KeywordEvidence | None = None,
 ) -> list[Recommendation]:
-    """Up to ``k`` candidates (indices where ``allowed``), most relevant first after diversification.
+    """Up to ``k`` candidates (indices where ``allowed``), most relevant first after diversification; fewer
+    when not enough candidates clear the relevance floor.
 
-    relevance = (1 − t) × (best weighted similarity to a liked item − disliked similarity) + t × trending,
-    where ``trending`` is each candidate's trending score scaled to [0, 1]. ``sims`` may bring the profile's
+    Liked items are clustered into interests (``rank.interests``). A candidate's score for an interest is
+    BM25 more-like-this evidence for the whole library plus for the interest alone (each scaled so the best
+    allowed candidate scores 1), plus ``DENSE_WEIGHT`` × its mean similarity to the interest's items; it
+    takes its best interest, and must clear both ``KEYWORD_FLOOR`` and the space's similarity floor. On
+    simulated readers BM25 evidence was the sharper signal (bench/RESULTS.md), so similarity mostly guards
+    the floor and names the closest library paper. Trending adds at most ``TRENDING_SCALE`` × the trending
+    weight: it orders relevant papers and never lets an off-topic one in. ``sims`` may bring the profile's
     similarities precomputed (``sims_many``), for instance for many readers in one matrix product.
     """
     n = len(allowed)
     rows, scored = sims if sims is not None else space.sims_many(profile)
-    if not rows:
+    row_of = {item: r for r, item in enumerate(rows)}
+    liked = [i for i, item in enumerate(profile) if item.weight > 0]
+    if not liked or not (keyword or any(i in row_of for i in liked)):
         return []
-    weights = np.array([profile[i].weight for i in rows], dtype=np.float32)
-    liked, disliked = weights > 0, weights < 0
-    dislike = np.zeros(n, dtype=np.float32)
-    if disliked.any():
-        dislike = (scored[disliked] * -weights[disliked, None]).max(axis=0)
-    if not liked.any():
-        return []
-    weighted = scored[liked] * np.minimum(weights[liked], 1.5)[:, None]
-    winner = weighted.argmax(axis=0)
-    best = weighted[winner, np.arange(n)]
-    source = np.asarray(rows)[liked][winner]
-    relevance = (1 - trending_weight) * (np.maximum(best, 0) - 0.5 * dislike) + trending_weight * trending
-    relevance = np.where(allowed, relevance, -np.inf)
-    ranked = np.argsort(-relevance)[:shortlist]
+    whole = keyword.scores(_query([profile[i] for i in liked]), allowed) if keyword else None
+    topical = np.full(n, -np.inf, dtype=np.float32)
+    source = np.zeros(n, dtype=np.int64)
+    vectors = _interest_vectors(space, profile, liked, scored, row_of)
+    for group in cluster(vectors):
+        members = [liked[g] for g in group]
+        with_rows = [m for m in members if m in row_of]
+        if not with_rows and keyword is None:
+            continue
+        if with_rows:
+            weights = np.array([min(profile[m].weight, 1.5) for m in with_rows], dtype=np.float32)
+            block = scored[[row_of[m] for m in with_rows]]
+            dense = (block * weights[:, None]).sum(axis=0) / weights.sum()
+            closest = np.asarray(with_rows)[block.argmax(axis=0)]
+            near = dense >= space.floor
+        else:  # an imported title we do not hold: keyword evidence alone
+            dense, closest, near = np.zeros(n, np.float32), np.full(n, members[0]), np.ones(n, bool)
+        if keyword is not None:
+            evidence = whole + keyword.scores(_query([profile[m] for m in members]), allowed)  # type: ignore[operator]
+            score = np.where(near & (evidence >= KEYWORD_FLOOR), evidence + DENSE_WEIGHT * dense, -np.inf)
+        else:
+            score = np.where(near, dense, -np.inf)
+        better = score > topical
+        topical = np.where(better, score, topical)
+        source = np.where(better, closest, source)
+    disliked = [row_of[i] for i, item in enumerate(profile) if item.weight < 0 and i in row_of]
+    if disliked:
+        strength = -np.array([profile[rows[r]].weight for r in disliked], dtype=np.float32)
+        push = (scored[disliked] * strength[:, None]).max(axis=0)
+        topical = topical - DISLIKE_MARGIN * np.maximum(push - space.floor, 0)
+    boost = TRENDING_SCALE * trending_weight * trending
+    relevance = np.where(allowed & np.isfinite(topical), topical + boost, -np.inf)
+    ranked = np.argsort(-relevance, kind="stable")[:shortlist]
     top = ranked[np.isfinite(relevance[ranked])].tolist()
     if not top:
         return []
     between = pairwise[np.ix_(top, top)] if pairwise is not None else space.pairwise()[np.ix_(top, top)]
-    from paperboy.rank.diversity import mmr
-
     order = mmr([float(relevance[i]) for i in top], between, k)
     picks = []
     for j in order:
         index = top[j]
         item = profile[int(source[index])]
         reason = f"close to “{_short(item.title)}”, which you {VERB.get(item.kind, 'liked')}"
-        if trending[index] >= 0.75:
-            reason += "; also trending"
+        if boost[index] >= TRENDING_SHARE * relevance[index]:
+            reason += "; also trending now"
         picks.append(Recommendation(index, float(relevance[index]), reason))
     return picks

@@ -1,4 +1,5 @@
-"""A signed-in reader's digest settings, library (save, not interested, import), /for-you and its feed."""
+"""A signed-in reader's digest settings, library import, /for-you and its feed (the library page and its
+buttons are in ``web.library_pages``)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,16 @@ from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 
 from paperboy.auth.secrets_util import digest
-from paperboy.digest import foryou, render
-from paperboy.digest.library_import import ARXIV_ID, NotALibrary, parse_library
+from paperboy.digest import foryou, library, render
+from paperboy.digest.library_import import NotALibrary, parse_library
 from paperboy.digest.schedule import valid_zone
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http.session import require_user, require_verified
 from paperboy.store import feed_tokens, subscriptions
 from paperboy.store import recommendations as rec_store
-from paperboy.web.forms import Form, check_form, field, safe_next, see_other
+from paperboy.web.forms import Form, check_form, field
 from paperboy.web.render import render as render_page
 
 router = APIRouter(include_in_schema=False)
@@ -109,7 +109,7 @@ def import_library(request: Request, form: Form) -> Response:
     except NotALibrary as exc:
         raise BadRequest(f"Nothing was imported: {exc}") from None
     with request.app.state.engine.begin() as conn:
-        added = rec_store.add_library_items(conn, user.id, "imported", parsed.items)
+        added = library.mark(conn, user.id, "imported", parsed.items)
     return _page(
         request,
         f"Imported {added} new paper(s) from {parsed.format}"
@@ -119,30 +119,6 @@ def import_library(request: Request, form: Form) -> Response:
             else "."
         ),
     )
-
-
-def _mark(request: Request, form: FormData, kind: str) -> Response:
-    user = require_user(request)
-    check_form(request, form)
-    arxiv_id = field(form, "arxiv_id", 64)
-    if not ARXIV_ID.fullmatch(arxiv_id):
-        raise BadRequest("That is not an arXiv id.")
-    with request.app.state.engine.begin() as conn:
-        if field(form, "undo", 1):
-            rec_store.remove_library_item(conn, user.id, kind, arxiv_id, field(form, "folder", 200))
-        else:
-            rec_store.add_library_items(conn, user.id, kind, [(arxiv_id, None)], field(form, "folder", 200))
-    return see_other(safe_next(field(form, "next", 2000), "/for-you"))
-
-
-@router.post("/library/save")
-def save_paper(request: Request, form: Form) -> Response:
-    return _mark(request, form, "saved")
-
-
-@router.post("/library/not-interested")
-def not_interested(request: Request, form: Form) -> Response:
-    return _mark(request, form, "not_interested")
 
 
 def _items(request: Request, user_id: int) -> list[dict]:
@@ -168,7 +144,8 @@ def for_you(request: Request) -> Response:
             "period_label": "newest first",
             "frequency": "personal",
             "intro": "Papers close to what you upvote, save and import, each with the reason it was picked. "
-            "A paper is never recommended twice.",
+            "Saving a paper or marking one not interested updates these picks at once; a paper is never "
+            "recommended on two days.",
             "empty": "No picks yet: upvote or save a few papers, or import your library on the digest page.",
             "items": _items(request, user.id),
             "footer_links": [

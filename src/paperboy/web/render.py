@@ -159,6 +159,22 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+class _Marks:
+    """A signed-in reader's Save / Not interested states, read on the first button a page renders."""
+
+    def __init__(self, request: Request, user_id: int) -> None:
+        self.request, self.user_id = request, user_id
+        self.found: dict[str, str] | None = None
+
+    def get(self, arxiv_id: str) -> str | None:
+        if self.found is None:
+            from paperboy.digest.library import marks
+
+            with self.request.app.state.engine.connect() as conn:
+                self.found = marks(conn, self.user_id)
+        return self.found.get(arxiv_id)
+
+
 def render(
     request: Request, template: str, context: dict[str, Any], status: int = 200, public: bool = False
 ) -> HTMLResponse:
@@ -180,6 +196,7 @@ def render(
         "noindex": status >= 400,
         "user": user,
         "csrf_token": "" if public and user is None else token,
+        "marks": _Marks(request, user.id) if user is not None else {},
         **context,
     }
     html = ENV.get_template(template).render(page)
