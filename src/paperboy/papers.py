@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 
 from paperboy.errors import NotFound
-from paperboy.models import split_arxiv_id
+from paperboy.models import PaperView, split_arxiv_id
 from paperboy.store.accounts import Account
-from paperboy.store.feed import PaperView, get_paper
+from paperboy.store.papers import get_paper
 
 ID_EXAMPLES = "like 2509.21268 or hep-th/9901001"
 
