@@ -42,28 +42,30 @@ def author_id(arxiv_id: str, position: int) -> str:
 
 
 def author(arxiv_id: str, position: int, record: Author) -> AuthorOut:
-    return AuthorOut(id=author_id(arxiv_id, position), name=record.name, hidden=record.hidden)
+    return AuthorOut.trusted(id=author_id(arxiv_id, position), name=record.name, hidden=record.hidden)
 
 
 def organization(record: Organization | None) -> OrganizationOut | None:
     """Hugging Face calls the avatar ``avatar`` here (not ``avatarUrl`` as for users)."""
     if record is None:
         return None
-    return OrganizationOut(name=record.name, fullname=record.fullname, avatar=record.avatar_url)
+    return OrganizationOut.trusted(name=record.name, fullname=record.fullname, avatar=record.avatar_url)
 
 
 def submitted_by(record: Submitter | None) -> SubmitterOut | None:
     """The entry-level ``submittedBy``: the username is under ``name``."""
     if record is None:
         return None
-    return SubmitterOut(avatarUrl=record.avatar_url, fullname=record.fullname, name=record.username)
+    return SubmitterOut.trusted(avatarUrl=record.avatar_url, fullname=record.fullname, name=record.username)
 
 
 def submitted_on_daily_by(record: Submitter | None) -> DailySubmitterOut | None:
     """The paper-level ``submittedOnDailyBy``: the same person, with the username under ``user``."""
     if record is None:
         return None
-    return DailySubmitterOut(avatarUrl=record.avatar_url, fullname=record.fullname, user=record.username)
+    return DailySubmitterOut.trusted(
+        avatarUrl=record.avatar_url, fullname=record.fullname, user=record.username
+    )
 
 
 def _featured_at(item: FeedItem) -> datetime:
@@ -98,17 +100,17 @@ def _paper_fields(view: PaperView, item: FeedItem | None) -> dict:
 
 def paper(view: PaperView, item: FeedItem | None = None) -> PaperOut:
     """The ``paper`` object; ``item`` (how it was featured) adds ``submittedOnDailyAt``/``By`` when known."""
-    return PaperOut(**_paper_fields(view, item))
+    return PaperOut.trusted(**_paper_fields(view, item))
 
 
 def paper_info(view: PaperView, item: FeedItem | None = None) -> PaperInfoOut:
     """``GET /api/papers/{id}``: the paper object at top level plus ``numComments``."""
-    return PaperInfoOut(**_paper_fields(view, item), numComments=view.num_comments)
+    return PaperInfoOut.trusted(**_paper_fields(view, item), numComments=view.num_comments)
 
 
 def _entry(view: PaperView, item: FeedItem | None) -> DailyPaperOut:
     record = view.paper
-    return DailyPaperOut(
+    return DailyPaperOut.trusted(
         paper=paper(view, item),
         publishedAt=iso_ms(_featured_at(item)) if item else None,
         title=record.title,
