@@ -15,11 +15,12 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from paperboy.api import serialize
-from paperboy.api.me_schemas import LibraryChangeOut, LibraryIn, LibraryOut, RecommendationOut
+from paperboy.api.me_schemas import LibraryChangeOut, LibraryIn, LibraryItemOut, LibraryOut, RecommendationOut
 from paperboy.api.schemas import ErrorOut
 from paperboy.digest import foryou, library
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http.session import check_csrf, require_user
+from paperboy.http.wire import wire_list
 
 router = APIRouter(tags=["personal (paperboy's own)"])
 MAX_LIMIT = 50
@@ -34,18 +35,18 @@ BAD: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _library_json(request: Request, user_id: int) -> list[dict]:
+def _library_items(request: Request, user_id: int) -> list[LibraryItemOut]:
     with request.app.state.engine.connect() as conn:
         rows = library.items(conn, user_id)
     return [
-        {
-            "id": r["arxiv_id"],
-            "kind": r["kind"],
-            "folder": r["folder"],
-            "title": r["title"],
-            "addedAt": serialize.iso_ms(r["added_at"].replace(tzinfo=r["added_at"].tzinfo or UTC)),
-            "onSite": r["paper_id"] is not None,
-        }
+        LibraryItemOut.trusted(
+            id=r["arxiv_id"],
+            kind=r["kind"],
+            folder=r["folder"],
+            title=r["title"],
+            addedAt=serialize.iso_ms(r["added_at"].replace(tzinfo=r["added_at"].tzinfo or UTC)),
+            onSite=r["paper_id"] is not None,
+        )
         for r in rows
     ]
 
@@ -59,7 +60,7 @@ def _library_json(request: Request, user_id: int) -> list[dict]:
 )
 def get_library(request: Request) -> JSONResponse:
     user = require_user(request)
-    return JSONResponse({"items": _library_json(request, user.id)})
+    return JSONResponse(LibraryOut.trusted(items=_library_items(request, user.id)).wire())
 
 
 @router.post(
@@ -77,7 +78,7 @@ def post_library(request: Request, body: LibraryIn) -> JSONResponse:
     folder = library.folder_name(body.folder) if body.kind == "saved" else ""
     with request.app.state.engine.begin() as conn:
         added = library.mark(conn, user.id, body.kind, [(i, None) for i in ids], folder)
-    return JSONResponse({"added": added, "items": _library_json(request, user.id)})
+    return JSONResponse(LibraryChangeOut.trusted(added=added, items=_library_items(request, user.id)).wire())
 
 
 @router.delete(
@@ -140,8 +141,12 @@ def get_recommendations(
     now = min(datetime.now(UTC), datetime.combine(end + timedelta(days=1), time(0), UTC))
     picks = foryou.preview(engine, settings, user.id, start, end, limit, now)
     return JSONResponse(
-        [
-            {"paper": serialize.paper(view), "reason": pick.reason, "score": round(pick.score, 6)}
-            for pick, view in picks
-        ]
+        wire_list(
+            [
+                RecommendationOut.trusted(
+                    paper=serialize.paper(view), reason=pick.reason, score=round(pick.score, 6)
+                )
+                for pick, view in picks
+            ]
+        )
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from paperboy.api.schemas import PaperOut
+from paperboy.http.params import JsonInput
+from paperboy.http.wire import Wire
 
 MAX_IDS = 100
 
 
-class LibraryItemOut(BaseModel):
+class LibraryItemOut(Wire):
     id: str = Field(description="arXiv id without version.")
     kind: Literal["saved", "imported", "not_interested"] = Field(
         description="`saved` (here or through this API), `imported` (a pasted library; counts as saved), "
@@ -23,11 +25,11 @@ class LibraryItemOut(BaseModel):
     onSite: bool = Field(description="Whether this site holds the paper (its page exists).")
 
 
-class LibraryOut(BaseModel):
+class LibraryOut(Wire):
     items: list[LibraryItemOut]
 
 
-class LibraryIn(BaseModel):
+class LibraryIn(JsonInput):
     model_config = ConfigDict(extra="forbid")
 
     ids: list[str] = Field(
@@ -41,12 +43,12 @@ class LibraryIn(BaseModel):
     folder: str | None = Field(None, max_length=200, description="Folder for saved papers.")
 
 
-class LibraryChangeOut(BaseModel):
+class LibraryChangeOut(Wire):
     added: int = Field(description="How many of the ids were not already marked this way.")
     items: list[LibraryItemOut] = Field(description="The whole library after the change.")
 
 
-class RecommendationOut(BaseModel):
+class RecommendationOut(Wire):
     paper: PaperOut = Field(description="The same object as `paper` in `/api/daily_papers`.")
     reason: str = Field(description="Why it was picked: the library paper it is closest to, and so on.")
     score: float = Field(description="Relevance; only comparable within one answer.")
