@@ -41,10 +41,9 @@ def _engine():  # type: ignore[no-untyped-def]
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from paperboy.ops.logs import configure
+
+    configure(get_settings().log_format, logging.DEBUG if verbose else logging.INFO)
     # Migration chatter is noise for an operator; `paperboy migrate` reports what it did itself.
     logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
@@ -104,6 +103,9 @@ def serve(
         from paperboy.worker import start_in_background
 
         start_in_background(_engine(), settings)
+    from paperboy.ops.multiprocess import prepare
+
+    prepare(workers)  # metrics of all workers in one scrape
     from paperboy.server import uvicorn_options
 
     uvicorn.run(

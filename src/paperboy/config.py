@@ -181,6 +181,15 @@ class Settings(BaseSettings):
         description="How often a process reads the data version that other processes' writes move on.",
     )
     access_log: bool = Field(True, description="Log one line per request (uvicorn's access log).")
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="text, or json: one JSON object per line (time, level, logger, message; requests "
+        "add method, path, status, duration_ms and request_id).",
+    )
+    metrics_token: str = Field(
+        "",
+        description="Bearer token a scrape of /metrics must send (empty: loopback clients only).",
+    )
     startup_wait_seconds: float = Field(
         60.0,
         ge=0,

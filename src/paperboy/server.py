@@ -2,6 +2,7 @@
 
 The middleware stack, outermost first, is the request's path through the process:
 
+0. ``RequestObserver``: the request id, the request's metrics and (JSON logs) its access log line.
 1. ``SecurityMiddleware``: security headers on every answer, 413 for oversized bodies.
 2. ``HeadAsGet``: HEAD is answered as GET without the body, on every route.
 3. ``ResponseCache``: anonymous pages and API answers from memory while the data version holds (no thread,
@@ -27,6 +28,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.middleware.gzip import GZipMiddleware
+from uvicorn.config import LOGGING_CONFIG
 
 from paperboy import __version__
 from paperboy.config import DEFAULT_SECRET, Settings, get_settings
@@ -37,6 +39,9 @@ from paperboy.http.errors import install_error_handlers
 from paperboy.http.head import HeadAsGet
 from paperboy.http.security import SecurityMiddleware
 from paperboy.http.session import SessionMiddleware
+from paperboy.ops import multiprocess
+from paperboy.ops.logs import uvicorn_log_config
+from paperboy.ops.observe import RequestObserver
 from paperboy.store.engine import engine_for
 from paperboy.store.migrate import ensure_current
 from paperboy.web.render import render_error
@@ -94,6 +99,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         watch.stop()
+        multiprocess.process_exiting()
         search = getattr(app.state, "search", None)
         if search is not None:
             search.close(timeout=1.0)
@@ -104,7 +110,9 @@ def uvicorn_options(settings: Settings) -> dict[str, object]:
     return {
         "proxy_headers": True,
         "log_level": "info",
-        "access_log": settings.access_log,
+        # In the JSON format the app writes the access log itself, with the request id (ops/observe.py).
+        "access_log": settings.access_log and settings.log_format == "text",
+        "log_config": uvicorn_log_config(settings.log_format) or LOGGING_CONFIG,
         "loop": "auto",  # uvloop when installed (uvicorn[standard])
         "http": "auto",  # httptools when installed
         "backlog": 2048,
@@ -156,6 +164,7 @@ def create_app(
     )
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestObserver, access_log=settings.access_log and settings.log_format == "json")
     return app
 
 
@@ -165,6 +174,7 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.api.search_routes import router as search_api_router
     from paperboy.api.submit_routes import router as submit_api_router
     from paperboy.http.health import router as health_router
+    from paperboy.ops.metrics_route import router as metrics_router
     from paperboy.web.auth_pages import router as auth_router
     from paperboy.web.claims import router as claims_router
     from paperboy.web.community import router as community_router
@@ -178,6 +188,7 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.web.submit_page import router as submit_router
 
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(search_api_router)  # first: /api/papers/search and /api/papers/{id}/similar
     app.include_router(search_page_router)
     app.include_router(community_api_router)  # before api_router: /api/papers/{id}/comments is not an id
