@@ -37,6 +37,7 @@ from paperboy.http.cache import ResponseCache
 from paperboy.http.data_version import DataVersionWatch
 from paperboy.http.errors import install_error_handlers
 from paperboy.http.head import HeadAsGet
+from paperboy.http.replica import StickToPrimary
 from paperboy.http.security import SecurityMiddleware
 from paperboy.http.session import SessionMiddleware
 from paperboy.ops import multiprocess
@@ -143,12 +144,21 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.data_version = DataVersionWatch(engine, settings.data_version_poll_seconds)
+    replica = (
+        engine_for(settings.database_replica_url, settings.pool_size)
+        if settings.database_replica_url
+        else None
+    )
+    app.state.replica = replica
+    # With a replica, pages are read there: their cache follows the replica's data version (http/replica.py).
+    app.state.data_version = DataVersionWatch(replica or engine, settings.data_version_poll_seconds)
     install_error_handlers(app, render_error)
     _include_routes(app)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     # add_middleware wraps: the last added is the outermost (see the module docstring for the order).
     app.add_middleware(SessionMiddleware)
+    if replica is not None:
+        app.add_middleware(StickToPrimary, seconds=settings.replica_stick_seconds)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(
         Admission,
