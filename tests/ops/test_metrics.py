@@ -119,3 +119,46 @@ def test_token_guards_metrics_from_elsewhere(tmp_path) -> None:  # type: ignore[
         allowed = client.get("/metrics", headers={"Authorization": "Bearer s3cret-token"})
         assert allowed.status_code == 200 and "paperboy_http_requests_total" in allowed.text
         assert "no-store" in allowed.headers["cache-control"]
+
+
+def test_admission_gauges_and_refusals_count_what_the_gate_does() -> None:
+    """One slot, no queue: while a request holds the slot the gauge says so, and the next one is refused."""
+    import anyio
+    from prometheus_client import REGISTRY
+
+    from paperboy.http.admission import Admission
+
+    release = anyio.Event()
+
+    async def slow(scope, receive, send):  # type: ignore[no-untyped-def]
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    gate = Admission(slow, limit=1, wait_seconds=1.0, queue_limit=0, refuse_after=0.0)
+    statuses: list[int] = []
+
+    async def request() -> None:
+        async def receive():  # type: ignore[no-untyped-def]
+            return {"type": "http.request", "body": b""}
+
+        async def send(message):  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+
+        await gate({"type": "http", "method": "GET", "path": "/", "headers": []}, receive, send)
+
+    async def scenario() -> tuple[float, float]:
+        refused_before = REGISTRY.get_sample_value("paperboy_admission_refused_total")
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(request)
+            await anyio.sleep(0.05)
+            active = REGISTRY.get_sample_value("paperboy_admission_active")
+            await request()  # no slot, no queue: refused at once
+            release.set()
+        return active, REGISTRY.get_sample_value("paperboy_admission_refused_total") - refused_before
+
+    active, refused = anyio.run(scenario)
+    assert active == 1 and refused == 1
+    assert sorted(statuses) == [200, 503]
+    assert REGISTRY.get_sample_value("paperboy_admission_active") == 0

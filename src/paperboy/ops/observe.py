@@ -13,10 +13,11 @@ turns either off.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections import OrderedDict
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,13 +36,14 @@ class RequestObserver:
         self.app = app
         self.access_log = access_log
         self._templates: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}  # bounded: templates × methods × 5
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         sent = dict(scope.get("headers", [])).get(HEADER, b"")
-        request_id = sent.decode() if ACCEPTED_ID.fullmatch(sent) else uuid.uuid4().hex
+        request_id = sent.decode() if ACCEPTED_ID.fullmatch(sent) else os.urandom(16).hex()
         token = REQUEST_ID.set(request_id)
         began = time.perf_counter()
         status = 500
@@ -66,9 +68,16 @@ class RequestObserver:
             REQUEST_ID.reset(token)
 
     def _record(self, scope: Scope, status: int, seconds: float) -> None:
-        route, method = self._template(scope), scope["method"]
-        metrics.REQUESTS.labels(route, method, f"{status // 100}xx").inc()
-        metrics.LATENCY.labels(route, method).observe(seconds)
+        key = (self._template(scope), scope["method"], status // 100)
+        series = self._series.get(key)
+        if series is None:  # labels() takes a lock and builds keys: look each combination up once
+            route, method, kind = key
+            series = self._series[key] = (
+                metrics.REQUESTS.labels(route, method, f"{kind}xx"),
+                metrics.LATENCY.labels(route, method),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
         if self.access_log:
             query = scope.get("query_string", b"").decode("latin-1")
             path = scope["path"] + ("?" + query if query else "")
