@@ -29,6 +29,16 @@ class Settings(BaseSettings):
         "sqlite:///paperboy.db",
         description="SQLAlchemy URL: sqlite:///file.db or postgresql+psycopg://user@host/db",
     )
+    database_replica_url: str | None = Field(
+        None,
+        description="A streaming replica of the PostgreSQL database: page and API reads go there, writes and "
+        "a writer's next reads to PAPERBOY_DATABASE_URL.",
+    )
+    replica_stick_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="After a write, that reader reads from the primary this long (its own writes).",
+    )
     auto_migrate: bool = Field(False, description="Apply pending migrations when the server starts.")
     host: str = Field("127.0.0.1", description="Address `paperboy serve` binds to.")
     port: int = Field(8000, description="Port `paperboy serve` listens on.")
@@ -205,6 +215,15 @@ class Settings(BaseSettings):
         description="How often a process reads the data version that other processes' writes move on.",
     )
     access_log: bool = Field(True, description="Log one line per request (uvicorn's access log).")
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="text, or json: one JSON object per line (time, level, logger, message; requests "
+        "add method, path, status, duration_ms and request_id).",
+    )
+    metrics_token: str = Field(
+        "",
+        description="Bearer token a scrape of /metrics must send (empty: loopback clients only).",
+    )
     startup_wait_seconds: float = Field(
         60.0,
         ge=0,

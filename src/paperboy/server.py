@@ -2,6 +2,7 @@
 
 The middleware stack, outermost first, is the request's path through the process:
 
+0. ``RequestObserver``: the request id, the request's metrics and (JSON logs) its access log line.
 1. ``SecurityMiddleware``: security headers on every answer, 413 for oversized bodies.
 2. ``ServerErrors``: an unexpected exception becomes the friendly 500 page, logged, the connection kept.
 3. ``HeadAsGet``: HEAD is answered as GET without the body, on every route.
@@ -28,6 +29,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.middleware.gzip import GZipMiddleware
+from uvicorn.config import LOGGING_CONFIG
 
 from paperboy import __version__
 from paperboy.config import Settings, get_settings
@@ -37,8 +39,12 @@ from paperboy.http.data_version import DataVersionWatch
 from paperboy.http.errors import ServerErrors, install_error_handlers
 from paperboy.http.head import HeadAsGet
 from paperboy.http.params import no_nul_in_path
+from paperboy.http.replica import StickToPrimary
 from paperboy.http.security import SecurityMiddleware
 from paperboy.http.session import SessionMiddleware
+from paperboy.ops import multiprocess
+from paperboy.ops.logs import uvicorn_log_config
+from paperboy.ops.observe import RequestObserver
 from paperboy.store.engine import engine_for
 from paperboy.store.migrate import ensure_current
 from paperboy.web.api_docs import ASSETS as API_DOCS_ASSETS
@@ -98,6 +104,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         watch.stop()
+        multiprocess.process_exiting()
         search = getattr(app.state, "search", None)
         if search is not None:
             search.close(timeout=1.0)
@@ -108,7 +115,9 @@ def uvicorn_options(settings: Settings) -> dict[str, object]:
     return {
         "proxy_headers": True,
         "log_level": "info",
-        "access_log": settings.access_log,
+        # In the JSON format the app writes the access log itself, with the request id (ops/observe.py).
+        "access_log": settings.access_log and settings.log_format == "text",
+        "log_config": uvicorn_log_config(settings.log_format) or LOGGING_CONFIG,
         "loop": "auto",  # uvloop when installed (uvicorn[standard])
         "http": "auto",  # httptools when installed
         "backlog": 2048,
@@ -136,13 +145,22 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.data_version = DataVersionWatch(engine, settings.data_version_poll_seconds)
+    replica = (
+        engine_for(settings.database_replica_url, settings.pool_size)
+        if settings.database_replica_url
+        else None
+    )
+    app.state.replica = replica
+    # With a replica, pages are read there: their cache follows the replica's data version (http/replica.py).
+    app.state.data_version = DataVersionWatch(replica or engine, settings.data_version_poll_seconds)
     install_error_handlers(app, render_error)
     _include_routes(app)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.mount(API_DOCS_ASSETS, CachedStatic(directory=SWAGGER_UI), name="api-docs-assets")
     # add_middleware wraps: the last added is the outermost (see the module docstring for the order).
     app.add_middleware(SessionMiddleware)
+    if replica is not None:
+        app.add_middleware(StickToPrimary, seconds=settings.replica_stick_seconds)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(
         Admission,
@@ -159,6 +177,7 @@ def create_app(
     app.add_middleware(HeadAsGet)
     app.add_middleware(ServerErrors, render_error=render_error)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestObserver, access_log=settings.access_log and settings.log_format == "json")
     return app
 
 
@@ -169,6 +188,7 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.api.search_routes import router as search_api_router
     from paperboy.api.submit_routes import router as submit_api_router
     from paperboy.http.health import router as health_router
+    from paperboy.ops.metrics_route import router as metrics_router
     from paperboy.web.api_docs import router as api_docs_router
     from paperboy.web.auth_pages import router as auth_router
     from paperboy.web.claims import router as claims_router
@@ -186,6 +206,7 @@ def _include_routes(app: FastAPI) -> None:
 
     app.include_router(health_router)
     app.include_router(api_docs_router)
+    app.include_router(metrics_router)
     app.include_router(search_api_router)  # first: /api/papers/search and /api/papers/{id}/similar
     app.include_router(search_page_router)
     app.include_router(me_api_router)

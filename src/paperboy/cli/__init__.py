@@ -18,6 +18,7 @@ from paperboy.cli.search import embed, reindex, search_command
 from paperboy.cli.serve import demo, serve
 from paperboy.cli.users import users_app
 from paperboy.cli.worker import worker
+from paperboy.config import get_settings
 from paperboy.errors import PaperboyError
 
 app = typer.Typer(
@@ -40,10 +41,9 @@ app.command("worker")(worker)
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from paperboy.ops.logs import configure
+
+    configure(get_settings().log_format, logging.DEBUG if verbose else logging.INFO)
     # Migration chatter is noise for an operator; `paperboy migrate` reports what it did itself.
     logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
 

@@ -32,6 +32,9 @@ def serve(
         from paperboy.worker import start_in_background
 
         start_in_background(engine, settings)
+    from paperboy.ops.multiprocess import prepare
+
+    prepare(workers)  # metrics of all workers in one scrape
     uvicorn.run(
         "paperboy.asgi:app",
         host=host or settings.host,

@@ -23,6 +23,7 @@ import anyio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from paperboy.http.responses import send_plain
+from paperboy.ops.metrics import ADMISSION_ACTIVE, ADMISSION_REFUSED, ADMISSION_WAITING
 
 SMOOTHING = 0.05  # weight of the newest request in the moving average (about the last 20 count)
 EXEMPT_PREFIXES = ("/healthz", "/readyz", "/static/", "/metrics")
@@ -58,6 +59,7 @@ class Admission:
             self._slots = anyio.Semaphore(self.limit)
         if not await self._enter(self._slots):
             self.shed += 1
+            ADMISSION_REFUSED.inc()
             await anyio.sleep(self.refuse_after)
             await send_plain(
                 scope,
@@ -68,11 +70,13 @@ class Admission:
             )
             return
         self.active += 1
+        ADMISSION_ACTIVE.inc()
         began = time.monotonic()
         try:
             await self.app(scope, receive, send)
         finally:
             self.active -= 1
+            ADMISSION_ACTIVE.dec()
             self._slots.release()
             self.service_seconds += SMOOTHING * (time.monotonic() - began - self.service_seconds)
 
@@ -88,6 +92,7 @@ class Admission:
         if self.waiting >= self.queue_limit or self.expected_wait() > self.wait_seconds:
             return False
         self.waiting += 1
+        ADMISSION_WAITING.inc()
         try:
             with anyio.move_on_after(self.wait_seconds):
                 await slots.acquire()
@@ -95,3 +100,4 @@ class Admission:
             return False
         finally:
             self.waiting -= 1
+            ADMISSION_WAITING.dec()

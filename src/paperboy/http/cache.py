@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperboy.http.data_version import DataVersionWatch
+from paperboy.ops.metrics import CACHE_LOOKUPS
 
 PUBLIC = "public, no-cache"
 PRIVATE = b"private, no-store"
@@ -97,8 +98,10 @@ class ResponseCache:
         entry = self._entries.get(key)
         if entry is not None and entry.version == version and time.monotonic() - entry.stored < self.max_age:
             self._entries.move_to_end(key)
+            CACHE_LOOKUPS.labels("hit").inc()
             await _replay(entry, scope, send)
             return
+        CACHE_LOOKUPS.labels("miss").inc()
         await self._fill(key, version, scope, receive, send)
 
     async def _fill(

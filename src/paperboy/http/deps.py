@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy.engine import Engine
 
 from paperboy.config import Settings
+from paperboy.http.replica import reads_replica
 from paperboy.search.service import SearchService
 
 _CREATE = threading.Lock()
@@ -24,6 +25,10 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_engine(request: Request) -> Engine:
+    """The primary, or the read replica for a plain read when one is configured (``replica.py``)."""
+    replica = getattr(request.app.state, "replica", None)
+    if replica is not None and reads_replica(request):
+        return replica
     return request.app.state.engine
 
 

@@ -25,4 +25,7 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b""}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, without_body)
+        as_get = {**scope, "method": "GET"}
+        await self.app(as_get, receive, without_body)
+        if "route" in as_get:  # which route answered, for the request metrics outside
+            scope["route"] = as_get["route"]

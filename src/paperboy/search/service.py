@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy.engine import Engine, make_url
 
 from paperboy.config import Settings
+from paperboy.ops.metrics import search_refreshed
 from paperboy.search import embed
 from paperboy.search.embedding_job import EmbedJob
 from paperboy.search.keyword import SCHEMA_VERSION, KeywordIndex
@@ -154,6 +155,7 @@ class SearchService:
                 self.keyword.reload()
             self._refresh_vectors()
             self._last_refresh = time.monotonic()
+            search_refreshed()
             self._ready.set()
         finally:
             self._refresh_lock.release()
