@@ -44,7 +44,7 @@ from paperboy.digest.build import Pool  # noqa: E402
 from paperboy.digest.outbox import weights  # noqa: E402
 from paperboy.digest.personal import PoolRecommender  # noqa: E402
 from paperboy.store import digests  # noqa: E402
-from paperboy.store import recommendations as rec_store  # noqa: E402
+from paperboy.store import library as library_store  # noqa: E402
 from paperboy.store.engine import create_engine  # noqa: E402
 from paperboy.store.migrate import upgrade  # noqa: E402
 from paperboy.store.schema import papers, users  # noqa: E402
@@ -94,7 +94,7 @@ def reader_account(engine: sa.Engine, reader: Reader, number: int) -> int:
         conn.execute(sa.delete(users).where(users.c.username == name))
         user_id = conn.execute(sa.insert(users).values(username=name).returning(users.c.id)).scalar_one()
         items = [(p.id, p.title) for p in reader.library]
-        rec_store.add_library_items(conn, user_id, "saved", items)
+        library_store.add_library_items(conn, user_id, "saved", items)
     return user_id
 
 

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paperboy.errors import BadRequest, NotFound
 from paperboy.models import split_arxiv_id
 from paperboy.store import feed
-from paperboy.store.schema import library_items, recommendations
+from paperboy.store import library as library_store
+from paperboy.store import recommendations as rec_store
 
 KINDS = ("saved", "not_interested")
 OPPOSITE = {"saved": "not_interested", "not_interested": "saved", "imported": "not_interested"}
+SAVED = ("saved", "imported")  # an imported paper counts as saved everywhere
 MAX_FOLDER = 200
+
+
+def _kinds(kind: str) -> list[str]:
+    """The stored kinds a reader's ``kind`` stands for."""
+    return list(SAVED) if kind == "saved" else [kind]
 
 
 def arxiv_id_of(raw: str) -> str:
@@ -43,11 +49,7 @@ def invalidate_picks(conn: Connection, user_id: int) -> None:
     from the changed library (older days' picks stay: they were seen, and are never repeated)."""
     latest = feed.latest_day(conn)
     if latest is not None:
-        conn.execute(
-            sa.delete(recommendations).where(
-                recommendations.c.user_id == user_id, recommendations.c.period == latest.isoformat()
-            )
-        )
+        rec_store.drop_picks(conn, user_id, latest.isoformat())
 
 
 def mark(
@@ -60,39 +62,14 @@ def mark(
     """Add (arxiv id, title) items of ``kind``, removing the opposite mark on the same papers; returns how
     many were new. A paper may be saved in several folders; saving it with no folder when it already is
     saved is a no-op."""
-    from paperboy.store.dialect import upsert
-
     ids = [arxiv_id for arxiv_id, _ in items]
     if not ids:
         return 0
-    opposite = OPPOSITE[kind]
-    conn.execute(
-        sa.delete(library_items).where(
-            library_items.c.user_id == user_id,
-            library_items.c.kind.in_([opposite] if opposite != "saved" else ["saved", "imported"]),
-            library_items.c.arxiv_id.in_(ids),
-        )
-    )
+    library_store.delete_kinds(conn, user_id, _kinds(OPPOSITE[kind]), ids)
     if kind == "saved" and not folder:  # already saved in some folder: saving without one changes nothing
-        held = set(
-            conn.execute(
-                sa.select(library_items.c.arxiv_id).where(
-                    library_items.c.user_id == user_id,
-                    library_items.c.kind.in_(["saved", "imported"]),
-                    library_items.c.arxiv_id.in_(ids),
-                )
-            ).scalars()
-        )
+        held = library_store.held(conn, user_id, SAVED, ids)
         items = [item for item in items if item[0] not in held]
-    added = 0
-    for arxiv_id, title in items:
-        stmt = (
-            upsert(conn, library_items)
-            .values(user_id=user_id, arxiv_id=arxiv_id, title=title, kind=kind, folder=folder)
-            .on_conflict_do_nothing()
-            .returning(library_items.c.id)
-        )
-        added += conn.execute(stmt).scalar() is not None
+    added = library_store.add_library_items(conn, user_id, kind, items, folder)
     invalidate_picks(conn, user_id)
     return added
 
@@ -101,12 +78,8 @@ def remove(
     conn: Connection, user_id: int, arxiv_id: str, kind: str | None = None, folder: str | None = None
 ) -> int:
     """Remove a paper's marks (of one kind and folder when given); returns how many rows went."""
-    where = [library_items.c.user_id == user_id, library_items.c.arxiv_id == arxiv_id]
-    if kind is not None:
-        where.append(library_items.c.kind.in_(["saved", "imported"] if kind == "saved" else [kind]))
-    if folder is not None:
-        where.append(library_items.c.folder == folder)
-    removed = conn.execute(sa.delete(library_items).where(*where)).rowcount
+    kinds = _kinds(kind) if kind is not None else None
+    removed = library_store.delete_item(conn, user_id, arxiv_id, kinds, folder)
     if removed:
         invalidate_picks(conn, user_id)
     return removed
@@ -114,47 +87,18 @@ def remove(
 
 def move(conn: Connection, user_id: int, arxiv_id: str, folder: str) -> None:
     """Put a saved (or imported) paper into ``folder``; its other saved rows merge into that one."""
-    saved = library_items.c.kind.in_(["saved", "imported"])
-    mine = [library_items.c.user_id == user_id, library_items.c.arxiv_id == arxiv_id]
-    found = conn.execute(sa.select(library_items.c.title).where(*mine, saved)).first()
-    if found is None:
+    if not library_store.refile(conn, user_id, arxiv_id, SAVED, "saved", folder):
         raise NotFound(f"{arxiv_id} is not saved in your library.")
-    conn.execute(sa.delete(library_items).where(*mine, saved))
-    conn.execute(
-        sa.insert(library_items).values(
-            user_id=user_id, arxiv_id=arxiv_id, title=found.title, kind="saved", folder=folder
-        )
-    )
 
 
 def marks(conn: Connection, user_id: int) -> dict[str, str]:
     """arxiv id → "saved" or "not_interested" (imported counts as saved), for buttons' pressed state."""
-    rows = conn.execute(
-        sa.select(library_items.c.arxiv_id, library_items.c.kind).where(library_items.c.user_id == user_id)
-    )
     found: dict[str, str] = {}
-    for arxiv_id, kind in rows:
+    for arxiv_id, kind in library_store.kinds_of(conn, user_id):
         found[arxiv_id] = "not_interested" if kind == "not_interested" else "saved"
     return found
 
 
 def items(conn: Connection, user_id: int) -> list[dict]:
     """Every library row with the paper's title when we hold it; saved and imported first, by folder."""
-    from paperboy.store.schema import papers
-
-    rows = conn.execute(
-        sa.select(
-            library_items.c.arxiv_id,
-            library_items.c.kind,
-            library_items.c.folder,
-            library_items.c.added_at,
-            sa.func.coalesce(papers.c.title, library_items.c.title).label("title"),
-            papers.c.id.label("paper_id"),
-        )
-        .outerjoin(papers, papers.c.arxiv_id == library_items.c.arxiv_id)
-        .where(library_items.c.user_id == user_id)
-        .order_by(
-            library_items.c.kind == "not_interested", library_items.c.folder, library_items.c.added_at.desc()
-        )
-    )
-    return [dict(r._mapping) for r in rows]
+    return library_store.items_with_titles(conn, user_id)

@@ -52,6 +52,12 @@ def record_picks(conn: Connection, user_id: int, period: str, picks: Sequence[Pi
     return new
 
 
+def drop_picks(conn: Connection, user_id: int, period: str) -> None:
+    """Forget the reader's picks of one period (they are computed again on the next visit)."""
+    mine = recommendations.c.user_id == user_id
+    conn.execute(sa.delete(recommendations).where(mine, recommendations.c.period == period))
+
+
 def record_many(conn: Connection, entries: Sequence[tuple[int, str, Sequence[PickLike]]]) -> None:
     """Store (user, period, picks) for many readers at once; a pick already recorded is left as it was."""
     rows = [
@@ -125,39 +131,3 @@ def signals_for(conn: Connection, user_ids: Sequence[int]) -> dict[int, list[Sig
     for items in found.values():
         items.sort(key=lambda s: s.at or oldest, reverse=True)
     return found
-
-
-def add_library_items(
-    conn: Connection, user_id: int, kind: str, items: Sequence[tuple[str, str | None]], folder: str = ""
-) -> int:
-    """Add (arxiv id, title) items of one kind; returns how many were new."""
-    added = 0
-    for arxiv_id, title in items:
-        stmt = (
-            upsert(conn, library_items)
-            .values(user_id=user_id, arxiv_id=arxiv_id, title=title, kind=kind, folder=folder)
-            .on_conflict_do_nothing()
-            .returning(library_items.c.id)
-        )
-        added += conn.execute(stmt).scalar() is not None
-    return added
-
-
-def remove_library_item(conn: Connection, user_id: int, kind: str, arxiv_id: str, folder: str = "") -> None:
-    conn.execute(
-        sa.delete(library_items).where(
-            library_items.c.user_id == user_id,
-            library_items.c.kind == kind,
-            library_items.c.arxiv_id == arxiv_id,
-            library_items.c.folder == folder,
-        )
-    )
-
-
-def library(conn: Connection, user_id: int) -> list[dict]:
-    rows = conn.execute(
-        sa.select(library_items)
-        .where(library_items.c.user_id == user_id)
-        .order_by(library_items.c.kind, library_items.c.folder, library_items.c.added_at.desc())
-    )
-    return [dict(r._mapping) for r in rows]

@@ -18,7 +18,7 @@ from paperboy.digest.schedule import valid_zone
 from paperboy.errors import BadRequest, NotFound
 from paperboy.http.session import require_user, require_verified
 from paperboy.store import feed_tokens, subscriptions
-from paperboy.store import recommendations as rec_store
+from paperboy.store import library as library_store
 from paperboy.web.forms import Form, check_form, field
 from paperboy.web.render import render as render_page
 
@@ -43,7 +43,7 @@ def _page(request: Request, notice: str | None = None, status: int = 200) -> Res
     user = require_user(request)
     with request.app.state.engine.connect() as conn:
         sub = subscriptions.by_user(conn, user.id)
-        items = rec_store.library(conn, user.id)
+        items = library_store.rows(conn, user.id)
     follows = {"searches": [], "categories": [], "organizations": [], "authors": [], "recommend": True}
     follows.update((sub.follows or {}) if sub else {})
     counts = {k: sum(1 for i in items if i["kind"] == k) for k in ("saved", "imported", "not_interested")}
