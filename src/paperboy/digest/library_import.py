@@ -10,11 +10,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-NEW_ID = r"\d{4}\.\d{4,5}"
-OLD_ID = r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}"
-ARXIV_ID = re.compile(rf"(?<![\w./])({NEW_ID}|{OLD_ID})(?:v\d+)?(?![\w])", re.I)
-IN_URL = re.compile(rf"arxiv\.org/(?:abs|pdf)/({NEW_ID}|{OLD_ID})", re.I)
-IN_DOI = re.compile(rf"10\.48550/arxiv\.({NEW_ID}|{OLD_ID})", re.I)
+from paperboy import arxiv_ids
+
 BIB_ENTRY = re.compile(r"@\w+\s*\{", re.I)
 BIB_FIELD = re.compile(r"(\w+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\"[^\"]*\"|\d+)", re.S)
 MAX_ITEMS = 5000
@@ -29,17 +26,9 @@ class Imported:
 
 def _find_id(*texts: str | None) -> str | None:
     for text in texts:
-        if not text:
-            continue
-        for pattern in (IN_URL, IN_DOI):
-            match = pattern.search(text)
-            if match:
-                return match.group(1)
-    for text in texts:
-        if text:
-            match = ARXIV_ID.search(text.removeprefix("arXiv:").strip())
-            if match:
-                return match.group(1)
+        found = arxiv_ids.find(text)
+        if found:
+            return found
     return None
 
 

@@ -11,8 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from paperboy import arxiv_ids
 from paperboy.digest import foryou, render, tokens
-from paperboy.digest.library_import import ARXIV_ID, parse_library
+from paperboy.digest.library_import import parse_library
 from paperboy.digest.schedule import valid_zone
 from paperboy.errors import BadRequest
 from paperboy.http.session import require_user, require_verified
@@ -120,9 +121,10 @@ def import_library(request: Request, form: Form) -> Response:
 def _mark(request: Request, form: FormData, kind: str) -> Response:
     user = require_user(request)
     check_form(request, form)
-    arxiv_id = field(form, "arxiv_id", 64)
-    if not ARXIV_ID.fullmatch(arxiv_id):
+    found = arxiv_ids.parse(field(form, "arxiv_id", 64))
+    if found is None:
         raise BadRequest("That is not an arXiv id.")
+    arxiv_id = found.id
     with request.app.state.engine.begin() as conn:
         if field(form, "undo", 1):
             rec_store.remove_library_item(conn, user.id, kind, arxiv_id, field(form, "folder", 200))
