@@ -139,6 +139,12 @@ class Settings(BaseSettings):
         7, ge=0, description="Announcement days the worker back-fills after a pause."
     )
     worker_tick_seconds: float = Field(60.0, gt=0, description="Seconds between two worker schedule checks.")
+    worker_metadata_backfill: int = Field(
+        500,
+        ge=0,
+        description="Papers from Hugging Face (no arXiv categories yet) the worker completes from the arXiv "
+        "API each tick, 100 per request; 0 turns it off.",
+    )
 
     # serving (README, "Running in production": these numbers are chosen together)
     web_threads: int = Field(

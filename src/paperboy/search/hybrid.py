@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from paperboy.search.query import ParsedQuery
+
 Ranked = Sequence[tuple[int, float]]
 
 
@@ -30,6 +32,12 @@ class Fusion:
 # Chosen by `bench/search_quality.py tune` (grid over weight, floor and RRF variants; see bench/RESULTS.md).
 DEFAULT = Fusion(semantic_weight=0.4, cosine_floor=0.3)  # tuned on the paraphrase set's even lines
 SIMILAR = Fusion(semantic_weight=0.7, cosine_floor=0.4)  # tuned on CSFCube fold1_dev
+RRF = Fusion(semantic_weight=0.5, method="rrf", rrf_k=60)  # Cormack et al. (2009): nothing fitted
+
+
+def blend_for(parsed: ParsedQuery) -> Fusion:
+    """The fusion for this query's shape (see module docstring)."""
+    return RRF
 
 
 def _keyword_norm(hits: Ranked) -> dict[int, float]:

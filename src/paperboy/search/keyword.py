@@ -176,13 +176,17 @@ class KeywordIndex:
         """The index terms of ``text`` in order, duplicates kept (what BM25 would match)."""
         return [tok.text for tok in self._analyzer.pre_tokenize(text).tokens]
 
+    def tokens(self, text: str) -> list[tantivy.Token]:
+        """The analysed tokens of ``text`` with their positions (stop words leave gaps, not shifts)."""
+        return list(self._analyzer.pre_tokenize(text).tokens)
+
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         """(index term, start, end) character spans of ``text``: for highlighting the words as written."""
         return [
             (t.text, t.char_offset_from, t.char_offset_to) for t in self._analyzer.pre_tokenize(text).tokens
         ]
 
-    def _phrase(self, field: str, text: str) -> tantivy.Query | None:
+    def phrase_query(self, field: str, text: str) -> tantivy.Query | None:
         tokens = self._analyzer.pre_tokenize(text).tokens
         if not tokens:
             return None
@@ -190,6 +194,10 @@ class KeywordIndex:
             return tantivy.Query.term_query(self.schema, field, tokens[0].text)
         first = tokens[0].position
         return tantivy.Query.phrase_query(self.schema, field, [(t.position - first, t.text) for t in tokens])
+
+    def doc_freq(self, field: str, term: str) -> int:
+        """Documents holding this index term in ``field`` (for spelling: how common a word is here)."""
+        return self._searcher.doc_freq(field, term)
 
     def _any_field(self, field_queries: list[tantivy.Query | None]) -> tantivy.Query | None:
         present = [(SHOULD, q) for q in field_queries if q is not None]
@@ -215,7 +223,7 @@ class KeywordIndex:
     def _filters(self, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for author in filters.authors:
-            phrase = self._phrase("authors", author)
+            phrase = self.phrase_query("authors", author)
             clauses.append((MUST, phrase or tantivy.Query.empty_query()))
         for name, values in (("category", filters.categories), ("org", filters.orgs)):
             for value in values:
@@ -252,13 +260,13 @@ class KeywordIndex:
         if scored:
             clauses.append((MUST, tantivy.Query.boolean_query(scored)))
         for phrase in parsed.phrases:
-            query = self._any_field([self._phrase(name, phrase) for name in TEXT_FIELDS])
+            query = self._any_field([self.phrase_query(name, phrase) for name in TEXT_FIELDS])
             if query is not None:
                 clauses.append((MUST, query))
         if not clauses and (parsed.has_text or not filters.any):
             return None
         for excluded in parsed.excluded:
-            query = self._any_field([self._phrase(name, excluded) for name in TEXT_FIELDS])
+            query = self._any_field([self.phrase_query(name, excluded) for name in TEXT_FIELDS])
             if query is not None:
                 clauses.append((MUST_NOT, query))
         clauses.extend(self._filters(filters))

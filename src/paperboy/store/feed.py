@@ -127,6 +127,12 @@ def _papers_with_org():  # type: ignore[no-untyped-def]
     return papers.outerjoin(organizations, papers.c.organization_id == organizations.c.id)
 
 
+def any_categories(conn: Connection) -> bool:
+    """Whether at least one paper has an arXiv category (one index probe)."""
+    query = sa.select(papers.c.id).where(papers.c.primary_category.is_not(None)).limit(1)
+    return conn.execute(query).first() is not None
+
+
 def get_paper(conn: Connection, arxiv_id: str) -> PaperView | None:
     row = conn.execute(
         sa.select(*_paper_columns()).select_from(_papers_with_org()).where(papers.c.arxiv_id == arxiv_id)
