@@ -154,3 +154,31 @@ def test_an_authors_name_fills_the_first_page_and_offers_the_author_page(client,
         assert len(mine) >= 8, name
     page = client.get("/search", params={"q": prolific[0]})
     assert re.search(r'href="/authors/[^"]+">author page</a>', page.text)
+
+
+def test_suggestions_as_you_type(client, loaded_engine) -> None:  # type: ignore[no-untyped-def]
+    with loaded_engine.connect() as conn:
+        name = conn.execute(
+            sa.select(paper_authors.c.name)
+            .group_by(paper_authors.c.name)
+            .having(sa.func.count() >= 10)
+            .order_by(sa.func.count().desc(), paper_authors.c.name)
+            .limit(1)
+        ).scalar_one()
+    body = client.get("/api/suggest", params={"q": name[: len(name) - 2].lower()}).json()
+    assert name in [a["name"] for a in body["authors"]], body
+    assert body["authors"][0]["url"].startswith("/authors/")
+    papers = client.get("/api/suggest", params={"q": "diffusion transfo"}).json()["papers"]
+    assert papers and all(p["url"] == f"/papers/{p['id']}" for p in papers)
+    by_id = client.get("/api/suggest", params={"q": "arXiv:2509.21268"}).json()
+    assert [p["id"] for p in by_id["papers"]] == ["2509.21268"]
+    orgs = client.get("/api/suggest", params={"q": "goog"}).json()["organizations"]
+    assert any(
+        o["name"].lower().startswith("goog") or (o["fullname"] or "").lower().startswith("goog") for o in orgs
+    )
+    assert client.get("/api/suggest", params={"q": "a"}).json() == {
+        "papers": [],
+        "authors": [],
+        "organizations": [],
+    }
+    assert client.get("/api/suggest", params={"q": "x\x00"}).status_code == 400
