@@ -70,7 +70,7 @@ def run_set(svc, bm25: BM25Ranker, name: str, rows: list[dict], fusion: Fusion |
     ranks["bm25 (bm25s)"] = [
         rank_of(t, ids) for t, ids in zip(targets, bm25.search(queries, DEPTH), strict=True)
     ]
-    for mode in ("keyword", "semantic", "hybrid"):
+    for mode in ("keyword",) if svc.model is None else ("keyword", "semantic", "hybrid"):
         began = time.perf_counter()
         ranks[f"paperboy {mode}"] = [
             rank_of(t, paperboy_ranked(svc, q, mode, fusion)) for q, t in zip(queries, targets, strict=True)
@@ -176,6 +176,7 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--lookups", action="store_true", help="also ids, author names and typos")
     parser.add_argument("--fusion", help="method:k or convex:weight:floor instead of the shape rule")
+    parser.add_argument("--keyword-only", action="store_true", help="no vectors: keyword figures only")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "search-service.json")
     args = parser.parse_args(argv)
     fusion = None
@@ -186,7 +187,7 @@ def main(argv: list[str]) -> int:
             if method == "rrf"
             else Fusion(semantic_weight=float(nums[0]), cosine_floor=float(nums[1]))
         )
-    svc = service()
+    svc = service(semantic=not args.keyword_only)
     papers = load_hf_daily()
     bm25 = BM25Ranker()
     bm25.index([p.id for p in papers], [p.text for p in papers])

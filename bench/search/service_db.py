@@ -66,16 +66,22 @@ def _embed(engine: Engine, model: str) -> None:
         )
 
 
-def service(folder: Path = FOLDER) -> SearchService:
-    """The bench database (built on first use) and a search service over it, indexes up to date."""
+def service(folder: Path = FOLDER, semantic: bool = True) -> SearchService:
+    """The bench database (built on first use) and a search service over it, indexes up to date;
+    ``semantic=False`` leaves vectors out (keyword figures while the corpus is still being embedded)."""
     folder.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{folder / 'paperboy.db'}"
     engine = create_engine(url)
     upgrade(engine)
     _load(engine)
-    settings = Settings(database_url=url, search_index_dir=folder / "index", search_embed_background=False)
+    settings = Settings(
+        database_url=url,
+        search_index_dir=folder / "index",
+        search_embed_background=False,
+        search_model="minilm" if semantic else "none",
+    )
     svc = SearchService(engine, settings)
-    assert svc.model is not None
-    _embed(engine, svc.model)
+    if svc.model is not None:
+        _embed(engine, svc.model)
     svc.refresh(force=True, wait=True)
     return svc
