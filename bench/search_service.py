@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.search.corpus import load_hf_daily  # noqa: E402
-from bench.search.rankers import BM25Ranker  # noqa: E402
-from bench.search.service_db import service  # noqa: E402
+from bench.search.rankers import BM25Ranker, minilm_ranker  # noqa: E402
+from bench.search.service_db import FOLDER, service  # noqa: E402
 
 from paperboy.search.hybrid import Fusion  # noqa: E402
 from paperboy.search.searcher import search  # noqa: E402
@@ -177,6 +177,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--lookups", action="store_true", help="also ids, author names and typos")
     parser.add_argument("--fusion", help="method:k or convex:weight:floor instead of the shape rule")
     parser.add_argument("--keyword-only", action="store_true", help="no vectors: keyword figures only")
+    parser.add_argument(
+        "--embedded-only",
+        action="store_true",
+        help="a sub-corpus: only the papers the embedding cache holds (when the rest is not embedded yet)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "search-service.json")
     args = parser.parse_args(argv)
     fusion = None
@@ -187,14 +192,30 @@ def main(argv: list[str]) -> int:
             if method == "rrf"
             else Fusion(semantic_weight=float(nums[0]), cosine_floor=float(nums[1]))
         )
-    svc = service(semantic=not args.keyword_only)
     papers = load_hf_daily()
+    only = None
+    if args.embedded_only:
+        cache = minilm_ranker().cache
+        only = {p.id for p in papers if cache.key(p.text) in cache._vectors}
+        papers = [p for p in papers if p.id in only]
+        print(f"sub-corpus: {len(papers):,} embedded papers", file=sys.stderr)
+    folder = FOLDER.with_name("service-db-subset") if only is not None else FOLDER
+    svc = service(folder, semantic=not args.keyword_only, only=only)
     bm25 = BM25Ranker()
     bm25.index([p.id for p in papers], [p.text for p in papers])
     report: dict[str, object] = {}
+    report["corpus"] = len(papers)
     for name, path in SETS.items():
         if path.exists():
-            report[name] = run_set(svc, bm25, name, load(path), fusion)
+            rows = load(path)
+            held = [r for r in rows if r["arxiv_id"] in {p.id for p in papers}]
+            if len(held) < len(rows):
+                print(
+                    f"{name}: {len(rows) - len(held)} queries whose paper is outside the corpus",
+                    file=sys.stderr,
+                )
+            report[name] = run_set(svc, bm25, name, held, fusion)
+            report[name]["left out"] = len(rows) - len(held)
     if args.lookups:
         rows = load(SETS["tuning"])
         report["typos (tuning set)"] = typos(svc, rows)

@@ -8,6 +8,7 @@ papers the cache lacks are embedded. Every search the benches make then goes thr
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from bench.search.rankers import OUT, minilm_ranker  # noqa: E402
 from paperboy.config import Settings  # noqa: E402
 from paperboy.ingest import hf_daily  # noqa: E402
 from paperboy.ingest.runner import run  # noqa: E402
+from paperboy.models import Batch, Failure  # noqa: E402
 from paperboy.search.embed import to_bytes  # noqa: E402
 from paperboy.search.embedding_job import text_hash  # noqa: E402
 from paperboy.search.service import SearchService  # noqa: E402
@@ -37,11 +39,21 @@ from paperboy.store.schema import papers  # noqa: E402
 FOLDER = OUT / "service-db"
 
 
-def _load(engine: Engine) -> None:
+def _load(engine: Engine, only: set[str] | None = None) -> None:
     source = f"hf-dir:{HF_DAILY}"
     done = checkpoints(engine, source)
     files = hf_daily.day_files(HF_DAILY)
-    run(engine, source, hf_daily.read_directory(files, source, done.__contains__), "bench", interactive=False)
+    items = hf_daily.read_directory(files, source, done.__contains__)
+    if only is not None:
+        items = (_keep(item, only) for item in items)
+    run(engine, source, items, "bench", interactive=False)
+
+
+def _keep(item: Batch | Failure, only: set[str]) -> Batch | Failure:
+    if isinstance(item, Batch):
+        item.papers = [p for p in item.papers if p.arxiv_id in only]
+        item.entries = [e for e in item.entries if e.arxiv_id in only]
+    return item
 
 
 def _embed(engine: Engine, model: str) -> None:
@@ -66,14 +78,17 @@ def _embed(engine: Engine, model: str) -> None:
         )
 
 
-def service(folder: Path = FOLDER, semantic: bool = True) -> SearchService:
+def service(folder: Path = FOLDER, semantic: bool = True, only: set[str] | None = None) -> SearchService:
     """The bench database (built on first use) and a search service over it, indexes up to date;
-    ``semantic=False`` leaves vectors out (keyword figures while the corpus is still being embedded)."""
+    ``semantic=False`` leaves vectors out (keyword figures while the corpus is still being embedded);
+    ``only`` builds a fresh database of just these arXiv ids (a sub-corpus: the papers embedded so far)."""
+    if only is not None and folder.exists():
+        shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{folder / 'paperboy.db'}"
     engine = create_engine(url)
     upgrade(engine)
-    _load(engine)
+    _load(engine, only)
     settings = Settings(
         database_url=url,
         search_index_dir=folder / "index",

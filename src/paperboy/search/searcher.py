@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from paperboy.errors import BadRequest
 from paperboy.search import lookup
-from paperboy.search.hybrid import Fusion, blend_for, fuse
+from paperboy.search.hybrid import DEFAULT, Fusion, fuse
 from paperboy.search.keyword import MUST, Filters
 from paperboy.search.query import ParsedQuery, parse
 from paperboy.search.service import SearchService
@@ -127,7 +127,7 @@ def search(
         kw_ids = {pid for pid, _ in keyword}
         only_semantic = [pid for pid, _ in semantic if pid not in kw_ids]
         page.total = kw_total + len(only_semantic) - _count_matching(service, query, only_semantic)
-        ranked = fuse(keyword, semantic, fusion or blend_for(parsed))
+        ranked = fuse(keyword, semantic, fusion or DEFAULT)
     sem_ids = {pid for pid, _ in semantic}
     if sort != "relevance":
         ranked = _reorder(service, ranked, sort)
