@@ -85,3 +85,26 @@ def test_a_failed_request_is_retried_on_the_next_pass_not_skipped(engine: Engine
         assert view is not None and view.paper.categories == []  # the pass stopped at the failure
         again = backfill(engine, http, arxiv.url + API, limit=10, per_request=1)
         assert again.ok and again.papers == 2
+
+
+def _search_page(engine: Engine, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from paperboy.config import Settings
+    from paperboy.server import create_app
+
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        search_index_dir=tmp_path / "index",
+        search_model="none",
+        search_embed_background=False,
+    )
+    with TestClient(create_app(settings, engine=engine)) as client:
+        return client.get("/search", params={"q": "title"}).text
+
+
+def test_category_filter_is_offered_only_once_a_paper_has_a_category(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    add_papers(engine, [hf_paper(IDS[0])])
+    assert 'name="category"' not in _search_page(engine, tmp_path / "a")
+    add_papers(engine, [Paper(arxiv_id="2401.00001", title="A title", version=1, categories=["cs.CL"])])
+    assert 'name="category"' in _search_page(engine, tmp_path / "b")
