@@ -108,7 +108,7 @@ def typos(svc, rows: list[dict]) -> dict:
     rng = random.Random(11)
     typed = [swap_typo(r["query"], rng) for r in rows]
     out = {}
-    for mode in ("keyword", "hybrid"):
+    for mode in ("keyword",) if svc.model is None else ("hybrid",):
         clean = [rank_of(r["arxiv_id"], paperboy_ranked(svc, r["query"], mode, None)) for r in rows]
         for label, spelling in (("as typed", False), ("spelling correction", True)):
             ranks = [
@@ -175,6 +175,7 @@ def main(argv: list[str]) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--lookups", action="store_true", help="also ids, author names and typos")
+    parser.add_argument("--no-sets", action="store_true", help="skip the query sets (lookups only)")
     parser.add_argument("--fusion", help="method:k or convex:weight:floor instead of the shape rule")
     parser.add_argument("--keyword-only", action="store_true", help="no vectors: keyword figures only")
     parser.add_argument(
@@ -206,7 +207,7 @@ def main(argv: list[str]) -> int:
     report: dict[str, object] = {}
     report["corpus"] = len(papers)
     for name, path in SETS.items():
-        if path.exists():
+        if path.exists() and not args.no_sets:
             rows = load(path)
             held = [r for r in rows if r["arxiv_id"] in {p.id for p in papers}]
             if len(held) < len(rows):
