@@ -96,7 +96,8 @@ def search(
     if not service.ready:
         page.note = "The search index is still being built: results may be incomplete for a minute."
     if not filters.any and mode != "semantic" and (author := lookup.author_named(service, parsed)):
-        page.author, page.mode = author, "keyword"
+        page.author = author
+        page.mode = mode = "keyword"  # the name is matched in the author list; its meaning says nothing
         filters.authors = [author]
         sort = "date" if sort == "relevance" else sort
     query = service.keyword.build_query(parsed, filters)

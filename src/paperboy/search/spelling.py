@@ -3,7 +3,8 @@
 A word found nowhere in the index (titles, abstracts, author names, organizations) is replaced by its most
 common neighbour one edit away (a letter dropped, added, changed, or two neighbours swapped). A word that
 some paper does use is searched as typed, since it may be just what the reader wants ("bayes" is not a typo
-of "bases"), and only offered as a "did you mean" when a neighbour is at least ``RATIO`` times as common.
+of "bases"); if only one or two papers use it, a neighbour at least ``RATIO`` times as common is offered as a
+"did you mean".
 Only letters are edited: ``gpt4``, ``3d`` and anything shorter than ``MIN_LENGTH`` letters are left as typed
 (too many real neighbours to guess between).
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from paperboy.search.keyword import KeywordIndex
 
 RATIO = 10  # a neighbour must be this many times as common as the word typed
+KNOWN = 3  # a word in this many papers is taken as meant, without looking at its neighbours
 MIN_LENGTH = 4
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 FIELDS = ("text", "authors", "org_text")
@@ -53,6 +55,8 @@ def correct_word(index: KeywordIndex, word: str) -> Correction | None:
     if len(terms) != 1:
         return None  # a stop word
     typed = _frequency(index, terms[0])
+    if typed >= KNOWN:
+        return None  # the common case, and the cheap one: no neighbours are looked up
     candidates = edits(lowered)
     stems: dict[int, str] = {}
     for token in index.tokens(" ".join(candidates)):
