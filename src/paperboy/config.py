@@ -179,6 +179,12 @@ class Settings(BaseSettings):
         gt=0,
         description="How soon another worker takes over when the leader's host dies (at least 3 ticks).",
     )
+    worker_metadata_backfill: int = Field(
+        500,
+        ge=0,
+        description="Papers from Hugging Face (no arXiv categories yet) the worker completes from the arXiv "
+        "API each tick, 100 per request; 0 turns it off.",
+    )
 
     # serving (README, "Running in production": these numbers are chosen together)
     web_threads: int = Field(

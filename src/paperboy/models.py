@@ -6,32 +6,11 @@ free of any import of ours lets the parsers be tested without a database and the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-# New-style ids (0704.0001, 2509.21268) and old-style ids (hep-th/9901001, math.GT/0309136), optional version.
-_ARXIV_ID = re.compile(
-    r"^(?P<id>(?:\d{4}\.\d{4,5})|(?:[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}))(?:v(?P<version>\d+))?$"
-)
-
-
-def split_arxiv_id(raw: str) -> tuple[str, int | None]:
-    """Return (canonical id without version, version or None); raise ValueError for anything else.
-
-    A paper's identity is its id without version, so every source funnels its ids through here.
-    """
-    text = raw.strip()
-    for prefix in ("oai:arXiv.org:", "arXiv:", "arxiv:"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    text = re.sub(r"^https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/", "", text)
-    text = text.removesuffix(".pdf")
-    match = _ARXIV_ID.match(text)
-    if not match:
-        raise ValueError(f"not an arXiv id: {raw!r}")
-    version = match.group("version")
-    return match.group("id"), int(version) if version else None
+# One grammar for every arXiv id spelling lives in ``paperboy.arxiv_ids``; re-exported for the callers here.
+from paperboy.arxiv_ids import split as split_arxiv_id  # noqa: F401
 
 
 @dataclass(slots=True)

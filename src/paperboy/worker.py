@@ -116,6 +116,7 @@ class Worker:
             log.info("leading the schedule (%s)", self.lock.holder)
             self.leading = True
         self.ingest_due(now)
+        self.backfill_metadata()
         report = queue(
             self.engine, self.settings, now, None, recommender_factory(self.engine, self.settings, now)
         )
@@ -125,6 +126,21 @@ class Worker:
         if sent.sent or sent.retried or sent.bounced:
             log.info("outbox: %s", sent.summary())
         return True
+
+    def backfill_metadata(self) -> int:
+        """arXiv categories and metadata for papers imported from Hugging Face (``metadata_backfill``)."""
+        if not self.settings.worker_metadata_backfill or self.ingest is None:
+            return 0
+        from paperboy.ingest.clients import make_client
+        from paperboy.ingest.metadata_backfill import backfill
+
+        with make_client(self.settings) as client:
+            report = backfill(
+                self.engine, client, self.settings.arxiv_api_url, self.settings.worker_metadata_backfill
+            )
+        if report.papers or not report.ok:
+            log.info("arXiv metadata back-fill: %s", report.summary())
+        return report.papers
 
     def ingest_due(self, now: datetime) -> list[date]:
         if self.ingest is None or (self.failed_at and now - self.failed_at < RETRY_AFTER):

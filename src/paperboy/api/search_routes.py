@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, ClassVar, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
@@ -24,10 +25,35 @@ from paperboy.papers import visible_paper
 from paperboy.search.searcher import make_filters, search
 from paperboy.search.service import SearchService
 from paperboy.search.similar_papers import similar_papers
+from paperboy.search.suggest import suggest
 
 router = APIRouter(tags=["search"])
 Search = Annotated[SearchService, Depends(get_search)]
 ERRORS = {400: {"model": ErrorOut, "description": "A parameter is malformed."}, **INVALID}
+
+
+class SuggestedPaper(Wire):
+    id: str = Field(description="arXiv id.")
+    title: str
+    url: str
+
+
+class SuggestedAuthor(Wire):
+    name: str
+    papers: int = Field(description="Papers by this name among those that matched (not a full count).")
+    url: str
+
+
+class SuggestedOrganization(Wire):
+    name: str = Field(description="Handle.")
+    fullname: str | None
+    url: str
+
+
+class SuggestionsOut(Wire):
+    papers: list[SuggestedPaper]
+    authors: list[SuggestedAuthor]
+    organizations: list[SuggestedOrganization]
 
 
 class SimilarOut(Wire):
@@ -89,6 +115,34 @@ def search_papers(
         service, q or "", mode=mode, sort=sort, filters=filters, offset=p * limit, limit=limit, snippets=False
     )
     return JSONResponse(wire_list([serialize.search_entry(hit.view) for hit in page.hits]))
+
+
+@router.get(
+    "/api/suggest",
+    response_model=SuggestionsOut,
+    responses=ERRORS,
+    summary="Suggestions as you type",
+    description="Papers (title words, the last one as a prefix, or an arXiv id), authors and organizations "
+    "whose names start with `q`; at most `limit` of each. Fewer than two characters give empty lists.",
+)
+def suggestions(
+    service: Search,
+    q: Annotated[str, Query(max_length=200, description="What has been typed so far.")] = "",
+    limit: Annotated[int, Query(ge=1, le=10, description="Most suggestions of each kind.")] = 5,
+) -> JSONResponse:
+    _no_nul("q", q)
+    found = suggest(service, q, limit)
+    body = {
+        "papers": [{"id": i, "title": t, "url": f"/papers/{i}"} for i, t in found.papers],
+        "authors": [
+            {"name": n, "papers": c, "url": f"/authors/{quote(n, safe='')}"} for n, c in found.authors
+        ],
+        "organizations": [
+            {"name": n, "fullname": f, "url": f"/organizations/{quote(n, safe='')}"}
+            for n, f in found.organizations
+        ],
+    }
+    return JSONResponse(body, headers={"Cache-Control": PUBLIC})
 
 
 @router.get(

@@ -11,13 +11,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-NEW_ID = r"\d{4}\.\d{4,5}"
-OLD_ID = r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}"
-ARXIV_ID = re.compile(rf"(?<![\w./])({NEW_ID}|{OLD_ID})(?:v\d+)?(?![\w])", re.I)
-IN_URL = re.compile(rf"(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/({NEW_ID}|{OLD_ID})", re.I)
-# DBLP's CoRR entries: journal = {CoRR}, volume = {abs/2606.24033}
-CORR_VOLUME = re.compile(rf"^abs/({NEW_ID}|{OLD_ID})(?:v\d+)?$", re.I)
-IN_DOI = re.compile(rf"10\.48550/arxiv\.({NEW_ID}|{OLD_ID})", re.I)
+from paperboy import arxiv_ids
+
 BIB_ENTRY = re.compile(r"@\w+\s*\{", re.I)
 BIB_FIELD = re.compile(r"(\w+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\"[^\"]*\"|\d+)", re.S)
 MAX_ITEMS = 5000
@@ -36,18 +31,15 @@ class Imported:
 
 def _find_id(*texts: str | None) -> str | None:
     for text in texts:
-        if not text:
-            continue
-        for pattern in (IN_URL, IN_DOI):
-            match = pattern.search(text)
-            if match:
-                return match.group(1)
-    for text in texts:
-        if text:
-            match = ARXIV_ID.search(text.removeprefix("arXiv:").strip())
-            if match:
-                return match.group(1)
+        found = arxiv_ids.find(text)
+        if found:
+            return found
     return None
+
+
+def _corr_volume(volume: str) -> str | None:
+    found = arxiv_ids.parse(volume.removeprefix("abs/")) if volume.startswith("abs/") else None
+    return found.id if found else None
 
 
 def _clean(value: str) -> str:
@@ -62,12 +54,8 @@ def parse_bibtex(text: str) -> Imported:
         arxiv_id = None
         if fields.get("archiveprefix", "").lower() == "arxiv" or "eprint" in fields:
             arxiv_id = _find_id(fields.get("eprint"))
-        corr = (
-            CORR_VOLUME.match(fields.get("volume", ""))
-            if fields.get("journal", "").lower() == "corr"
-            else None
-        )
-        arxiv_id = arxiv_id or (corr.group(1) if corr else None)
+        if not arxiv_id and fields.get("journal", "").lower() == "corr":  # DBLP: volume = {abs/2606.24033}
+            arxiv_id = _corr_volume(fields.get("volume", ""))
         arxiv_id = arxiv_id or _find_id(
             fields.get("url"), fields.get("doi"), fields.get("journal"), fields.get("note")
         )

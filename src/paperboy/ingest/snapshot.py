@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -24,7 +23,6 @@ __all__ = ["MAX_LINE_BYTES", "iter_snapshot_lines", "parse_snapshot_line", "pars
 # A real line is a few KB; anything this long is a corrupt file, refused before it can exhaust memory.
 MAX_LINE_BYTES = 8 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
-_NEW_STYLE_ID = re.compile(r"\d{4}\.\d{4,5}")
 
 
 def iter_snapshot_lines(path: Path, start_line: int = 0) -> Iterator[tuple[int, bytes]]:
@@ -103,14 +101,10 @@ def parse_snapshot_record(obj: dict[str, Any], label: str = "arxiv-snapshot") ->
     raw_id = obj.get("id")
     if not raw_id or not isinstance(raw_id, str):
         raise IngestError(label, "record without id")
-    if _NEW_STYLE_ID.fullmatch(raw_id):
-        # The common case: skips split_arxiv_id's prefix stripping, a quarter of this function's cost.
-        arxiv_id = raw_id
-    else:
-        try:
-            arxiv_id, _ = split_arxiv_id(raw_id)
-        except ValueError as exc:
-            raise IngestError(label, f"{raw_id!r} is not an arXiv id") from exc
+    try:  # the common new-style id is one fullmatch (arxiv_ids.parse tries it before any other shape)
+        arxiv_id, _ = split_arxiv_id(raw_id)
+    except ValueError as exc:
+        raise IngestError(label, f"{raw_id!r} is not an arXiv id") from exc
     title = _text(obj.get("title"))
     if not title:
         raise IngestError(label, f"record {arxiv_id} has no title")

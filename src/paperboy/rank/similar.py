@@ -1,24 +1,24 @@
 """Why two papers are similar, in one line a reader can check (pure functions, no I/O).
 
 The ranking itself comes from search (vectors + more-like-this, fused); this module says what the two papers
-have in common, strongest evidence first: shared authors, then distinctive words they share (shown as
-written in the neighbour's title or abstract), then the embedding's verdict when no word explains the match.
+have in common, strongest evidence first: shared authors, then key phrases both use (``rank.phrases``: runs
+of words such as "speculative decoding", never a lone token like "9" or "held"), then the embedding's verdict
+when neither explains the match.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """What the reason may cite about one paper; ``words`` maps index terms to a written form."""
+    """What the reason may cite about one paper."""
 
     authors: Sequence[str] = ()
     categories: Sequence[str] = ()
     org: str | None = None
-    words: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +40,15 @@ def _quoted(words: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def reason(
-    paper: Facts,
-    other: Facts,
-    distinctive: Sequence[str],
-    cosine: float | None,
-    max_words: int = 3,
-) -> str:
-    """One line; ``distinctive``: the paper's terms, most distinctive first; ``cosine``: embedding score."""
+def reason(paper: Facts, other: Facts, phrases: Sequence[str], cosine: float | None) -> str:
+    """One line; ``phrases``: key phrases both papers use, strongest first; ``cosine``: embedding score."""
     parts: list[str] = []
     mine = {a.casefold() for a in paper.authors}
     shared_authors = [a for a in other.authors if a.casefold() in mine]
     if shared_authors:
         parts.append(f"Same author{'s' if len(shared_authors) > 1 else ''}: {_names(shared_authors)}")
-    shared = [other.words[t] for t in distinctive if t in other.words][:max_words]
-    if shared:
-        parts.append(("also about " if parts else "Also about ") + _quoted(shared))
+    if phrases:
+        parts.append(("both about " if parts else "Both about ") + _quoted(phrases))
     if not parts and cosine is not None:
         strength = "very close" if cosine >= 0.75 else "close" if cosine >= 0.6 else "related"
         parts.append(f"Abstract {strength} in meaning (similarity {cosine:.2f})")

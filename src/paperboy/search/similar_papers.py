@@ -12,12 +12,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from functools import partial
 
+import tantivy
 from sqlalchemy.exc import IntegrityError
 
 from paperboy.models import PaperView
+from paperboy.rank.phrases import Phrase, generic_terms, phrases, shared
 from paperboy.rank.similar import Facts, reason
-from paperboy.search.neighbours import distinctive_terms, neighbours
+from paperboy.search.neighbours import neighbours
 from paperboy.search.service import SearchService
 from paperboy.store import embeddings as store
 from paperboy.store import neighbours as neighbour_store
@@ -37,24 +40,34 @@ class SimilarHit:
     cosine: float | None
 
 
-def _words(service: SearchService, title: str, abstract: str) -> dict[str, str]:
-    """index term -> the word as first written (title first), for quoting in reasons."""
-    found: dict[str, str] = {}
-    for text in (title, abstract):
-        for term, start, end in service.keyword.spans(text):
-            found.setdefault(
-                term, text[start:end].lower() if not text[start:end].isupper() else text[start:end]
-            )
+def _tokens(service: SearchService, text: str) -> list[tuple[str, int, int, int]]:
+    return [(t.text, t.char_offset_from, t.char_offset_to, t.position) for t in service.keyword.tokens(text)]
+
+
+def _phrases(service: SearchService, title: str, abstract: str) -> dict[tuple[str, ...], Phrase]:
+    """The paper's key phrases, title first (a phrase never runs from the title into the abstract)."""
+    tokenize = partial(_tokens, service)
+    generic = generic_terms(tokenize)
+    found = phrases(abstract, tokenize, generic)
+    found.update(phrases(title, tokenize, generic))
     return found
 
 
-def _rare_first(service: SearchService, terms: list[str], common: float = 0.1) -> list[str]:
-    """Terms worth quoting in a reason: rarest first, none that a tenth of all papers share ("model")."""
-    searcher = service.keyword.searcher()
-    total = max(1, searcher.num_docs)
-    freq = {term: searcher.doc_freq("text", term) for term in terms}
-    kept = [t for t in terms if freq[t] <= common * total or total < 50]
-    return sorted(kept, key=lambda t: freq[t])
+class _PhraseCounts:
+    """How many papers use a phrase (a phrase query's count), remembered for one list's computation."""
+
+    def __init__(self, service: SearchService) -> None:
+        self.keyword = service.keyword
+        self.total = max(1, service.keyword.num_docs())
+        self.seen: dict[tuple[str, ...], int] = {}
+
+    def __call__(self, phrase: Phrase) -> int:
+        if phrase.key not in self.seen:
+            query = tantivy.Query.phrase_query(
+                self.keyword.schema, "text", list(zip(phrase.offsets, phrase.key, strict=True))
+            )
+            self.seen[phrase.key] = self.keyword.search(query, 1)[1]
+        return self.seen[phrase.key]
 
 
 def list_model(service: SearchService) -> str:
@@ -76,17 +89,17 @@ def compute(service: SearchService, paper_id: int, k: int = STORED) -> list[Stor
     )
     with service.engine.connect() as conn:
         facts_rows = {r.id: r for r in store.index_rows(conn, [pid for pid, *_ in found])}
-    distinctive = _rare_first(service, distinctive_terms(service.keyword, row.title, row.abstract))
     mine = Facts(row.authors, row.categories, row.org_name)
+    my_phrases = _phrases(service, row.title, row.abstract)
+    counts = _PhraseCounts(service)
     result: list[StoredNeighbour] = []
     for pid, score, _kw, cosine in found:
         other = facts_rows.get(pid)
         if other is None:
             continue
-        theirs = Facts(
-            other.authors, other.categories, other.org_name, _words(service, other.title, other.abstract)
-        )
-        result.append(StoredNeighbour(pid, score, cosine, reason(mine, theirs, distinctive, cosine)))
+        theirs = Facts(other.authors, other.categories, other.org_name)
+        both = shared(my_phrases, _phrases(service, other.title, other.abstract), counts, counts.total)
+        result.append(StoredNeighbour(pid, score, cosine, reason(mine, theirs, both, cosine)))
     return result
 
 

@@ -149,3 +149,10 @@ def paper_ids(conn: Connection, arxiv_ids: Iterable[str]) -> dict[str, int]:
 
 def paper_id_of(conn: Connection, arxiv_id: str) -> int | None:
     return paper_ids(conn, [arxiv_id]).get(arxiv_id)
+
+
+def any_categories(conn: Connection) -> bool:
+    """Whether at least one paper has an arXiv category (one index probe): filters on categories are
+    hidden until then."""
+    query = sa.select(papers.c.id).where(papers.c.primary_category.is_not(None)).limit(1)
+    return conn.execute(query).first() is not None

@@ -13,28 +13,12 @@ only the id is kept, and only the configured arXiv API is asked about it.
 
 from __future__ import annotations
 
-import re
-
+from paperboy import arxiv_ids
 from paperboy.errors import BadRequest
-from paperboy.models import split_arxiv_id
 
 MESSAGE = "Paste an arXiv id like 2509.21268 or a link to arxiv.org or huggingface.co/papers"
 ASCII_SPACE = " \t\r\n\f\v"  # forgiven at the ends; Unicode spaces (U+2028, NBSP …) are not
 MAX_LENGTH = 300  # the longest real link (old-style id, version, .pdf, a tracking query) is far shorter
-
-# The same id grammar as models.split_arxiv_id, with a bounded version number.
-_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v[1-9]\d{0,3})?"
-_SCHEME = r"(?:(?i:https?)://)?"
-# A query or fragment (``?utm_source=…``, ``#comments``) is allowed and ignored; it is never followed.
-_TAIL = r"/?(?:[?#][A-Za-z0-9\-._~!$&'()*+,;=:@/?%#]*)?"
-_SHAPES = [
-    re.compile(r"(?:(?i:arxiv):)?" + _ID, re.ASCII),
-    re.compile(
-        _SCHEME + r"(?i:(?:www\.|export\.)?arxiv\.org)/(?:abs|pdf|html)/" + _ID + r"(?:\.pdf)?" + _TAIL,
-        re.ASCII,
-    ),
-    re.compile(_SCHEME + r"(?i:(?:www\.)?huggingface\.co)/papers/" + _ID + _TAIL, re.ASCII),
-]
 
 
 def canonical_id(text: str) -> str:
@@ -48,12 +32,7 @@ def canonical_id(text: str) -> str:
     text = text.strip(ASCII_SPACE)
     if not text or len(text) > MAX_LENGTH or not text.isascii() or not text.isprintable():
         raise BadRequest(MESSAGE)
-    for shape in _SHAPES:
-        match = shape.fullmatch(text)
-        if match:
-            arxiv_id = match.group("id")
-            # Belt and braces: whatever we return, the rest of the code must agree that it is an id.
-            if split_arxiv_id(arxiv_id) != (arxiv_id, None):
-                raise BadRequest(MESSAGE)
-            return arxiv_id
-    raise BadRequest(MESSAGE)
+    found = arxiv_ids.parse(text)  # the one grammar every module shares (paperboy.arxiv_ids)
+    if found is None:
+        raise BadRequest(MESSAGE)
+    return found.id

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paperboy.errors import BadRequest
 from paperboy.http.deps import service_for
 from paperboy.search.searcher import MAX_RESULTS, canonical_sort, make_filters, search
 from paperboy.search.similar_papers import SimilarHit, similar_papers
+from paperboy.store.papers import any_categories
 from paperboy.web.render import ENV, render
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
 PAGE_SIZE = 20
+CATEGORIES_RECHECK = 300.0  # seconds before "no paper has a category" is asked again
 MODE_LABELS = {"hybrid": "Best match", "keyword": "Exact words", "semantic": "Meaning"}
 SORT_LABELS = {"relevance": "Relevance", "date": "Newest", "upvotes": "Most upvoted"}
 
@@ -49,6 +52,7 @@ def search_page(
     date_to: Annotated[str, Query(alias="to", max_length=32)] = "",
     p: Annotated[int, Query(ge=0, le=MAX_RESULTS // PAGE_SIZE)] = 0,
     partial: bool = False,
+    exact: bool = False,
 ) -> Response:
     """Results for ``q``; ``partial=1`` returns only the results fragment (for search.js)."""
     q = q.replace("\x00", " ")
@@ -65,7 +69,11 @@ def search_page(
             offset=p * PAGE_SIZE,
             limit=PAGE_SIZE,
             prefix_last=True,
+            spelling=not exact,
         )
+    if page is not None and page.lookup and len(page.hits) == 1 and not partial and p == 0:
+        # The query was exactly one arXiv id (any spelling) that we hold: go to the paper.
+        return RedirectResponse(f"/papers/{page.hits[0].view.paper.arxiv_id}", status_code=303)
     reachable = min(page.total, MAX_RESULTS) if page else 0
     context = {
         "q": " ".join(q.split())[:200],
@@ -94,4 +102,18 @@ def similar_for(request: Request, paper_id: int, k: int = 6) -> list[SimilarHit]
         return []
 
 
+def categories_known(request: Request) -> bool:
+    """Whether any paper has an arXiv category: until one does (a site fed only from Hugging Face, before the
+    worker's metadata back-fill), category filters and follows could never match and are not offered."""
+    now = time.monotonic()
+    cached = getattr(request.app.state, "categories_known", None)
+    if cached is not None and (cached[0] or now - cached[1] < CATEGORIES_RECHECK):
+        return cached[0]
+    with request.app.state.engine.connect() as conn:
+        known = any_categories(conn)
+    request.app.state.categories_known = (known, now)
+    return known
+
+
 ENV.globals["similar_for"] = similar_for
+ENV.globals["categories_known"] = categories_known
