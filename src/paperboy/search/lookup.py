@@ -14,7 +14,7 @@ from collections import Counter
 from paperboy import arxiv_ids
 from paperboy.search.query import ParsedQuery, clean
 from paperboy.search.service import SearchService
-from paperboy.store import embeddings as store
+from paperboy.store import papers as store
 
 MAX_IDS = 50  # a pasted list of ids, one lookup each
 NAME_WORDS = (2, 5)  # an author's name is two to five words ("Jean-Baptiste de la Fontaine")
@@ -77,7 +77,7 @@ def author_named(service: SearchService, parsed: ParsedQuery) -> str | None:
         return None
     wanted = fold_name(text)
     with service.engine.connect() as conn:
-        views = store.views_by_ids(conn, [pid for pid, _ in hits])
+        views = store.views_by_id(conn, [pid for pid, _ in hits], include_hidden=False)
     names = Counter(
         author.name
         for view in views.values()

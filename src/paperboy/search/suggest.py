@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 import tantivy
 
 from paperboy.search.keyword import Filters
 from paperboy.search.lookup import arxiv_ids_in, fold_name, papers_with_ids
 from paperboy.search.query import clean, parse
 from paperboy.search.service import SearchService
-from paperboy.store import embeddings as store
-from paperboy.store.schema import organizations
+from paperboy.store import papers as store
+from paperboy.store.authors import organizations_starting
 
 MIN_CHARS = 2
 AUTHOR_PAPERS = 40  # papers whose author names are looked at
@@ -43,11 +42,11 @@ def suggest(service: SearchService, raw: str, limit: int = 5) -> Suggestions:
     query = None if wanted else service.keyword.build_query(parsed, Filters())
     hits = service.keyword.search(query, limit)[0] if query is not None else []
     with service.engine.connect() as conn:
-        views = store.views_by_ids(conn, wanted or [pid for pid, _ in hits])
+        views = store.views_by_id(conn, wanted or [pid for pid, _ in hits], include_hidden=False)
         order = wanted or [pid for pid, _ in hits]
         found.papers = [(views[p].paper.arxiv_id, views[p].paper.title) for p in order if p in views]
         if not wanted:
-            found.organizations = _organizations(conn, text, limit)
+            found.organizations = organizations_starting(conn, text, limit)
     if not wanted:
         found.authors = _authors(service, text, limit)
     return found
@@ -63,7 +62,7 @@ def _authors(service: SearchService, text: str, limit: int) -> list[tuple[str, i
     query = tantivy.Query.phrase_prefix_query(service.keyword.schema, "authors", tokens)
     hits = service.keyword.search(query, AUTHOR_PAPERS)[0]
     with service.engine.connect() as conn:
-        views = store.views_by_ids(conn, [pid for pid, _ in hits])
+        views = store.views_by_id(conn, [pid for pid, _ in hits], include_hidden=False)
     typed = fold_name(text)
     names = Counter(
         author.name
@@ -80,19 +79,3 @@ def _starts_like(name: str, typed: str) -> bool:
     parts = name.split()
     reversed_name = fold_name(" ".join([*parts[-1:], *parts[:-1]])) if len(parts) > 1 else folded
     return folded.startswith(typed) or reversed_name.startswith(typed)
-
-
-def _organizations(conn: sa.Connection, text: str, limit: int) -> list[tuple[str, str | None]]:
-    pattern = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = (
-        sa.select(organizations.c.name, organizations.c.fullname)
-        .where(
-            sa.or_(
-                sa.func.lower(organizations.c.name).like(pattern, escape="\\"),
-                sa.func.lower(organizations.c.fullname).like(pattern, escape="\\"),
-            )
-        )
-        .order_by(organizations.c.name)
-        .limit(limit)
-    )
-    return [(name, fullname) for name, fullname in conn.execute(query)]

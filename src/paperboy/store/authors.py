@@ -95,3 +95,20 @@ def organization_papers(conn: Connection, org_id: int, limit: int = 50, offset: 
 
 def count_organization_papers(conn: Connection, org_id: int) -> int:
     return _count(conn, papers.c.organization_id == org_id)
+
+
+def organizations_starting(conn: Connection, text: str, limit: int) -> list[tuple[str, str | None]]:
+    """Organizations whose handle or full name starts with ``text`` (any case), for suggestions."""
+    pattern = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        sa.select(organizations.c.name, organizations.c.fullname)
+        .where(
+            sa.or_(
+                sa.func.lower(organizations.c.name).like(pattern, escape="\\"),
+                sa.func.lower(organizations.c.fullname).like(pattern, escape="\\"),
+            )
+        )
+        .order_by(organizations.c.name)
+        .limit(limit)
+    )
+    return [(name, fullname) for name, fullname in conn.execute(query)]
