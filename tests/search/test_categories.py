@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from paperboy.ingest.http import PoliteClient
 from paperboy.ingest.metadata_backfill import backfill, missing
 from paperboy.models import Organization, Paper
-from paperboy.store.feed import get_paper
+from paperboy.store.papers import get_paper
 from tests.conftest import SHARED_DATA
 from tests.search.conftest import add_papers
 from tests.upstream import Reply, Upstream
