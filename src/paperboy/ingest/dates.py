@@ -11,6 +11,9 @@ def parse_iso(value: object) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (
+        ValueError,
+        OverflowError,
+    ):  # OverflowError: an offset that pushes year 9999 or 1 off the calendar
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
