@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-# New-style ids (0704.0001, 2509.21268) and old-style ids (hep-th/9901001, math.GT/0309136), optional version.
+# New-style ids (0704.0001, 2509.21268) and old-style ids (hep-th/9901001, math.GT/0309136), optional version
+# (at most nine digits, so it always fits the store's 32-bit column).
 _ARXIV_ID = re.compile(
-    r"^(?P<id>(?:\d{4}\.\d{4,5})|(?:[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}))(?:v(?P<version>\d+))?$"
+    r"^(?P<id>(?:\d{4}\.\d{4,5})|(?:[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}))(?:v(?P<version>\d{1,9}))?$"
 )
 
 

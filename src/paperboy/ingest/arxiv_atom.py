@@ -79,9 +79,9 @@ def _timestamp(entry: etree._Element, name: str, label: str) -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(text)
-    except ValueError as exc:
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError) as exc:  # OverflowError: the year 9999 or 1 pushed past the calendar
         raise IngestError(label, f"<{name}> is not an ISO-8601 time: {text!r}") from exc
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _authors(entry: etree._Element) -> list[Author]:

@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 
 from paperboy.models import Author
 
-__all__ = ["decode_tex_accents", "parse_rfc822", "parse_rfc822_utc", "split_authors"]
+__all__ = ["decode_tex_accents", "parse_rfc822", "parse_rfc822_utc", "split_authors", "version_number"]
 
 _MONTHS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
            "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12}  # fmt: skip
@@ -33,6 +33,16 @@ _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _NOT_AUTHORS = frozenset({"et al", "et al.", "others"})
 _LEGEND_SPLIT = re.compile(r"(?:^|,|;)?\s*\((\d{1,2}|[a-z])\)\s*")
 _MARKERS = re.compile(r"^[\w\s,;&]*$")
+# arXiv version tags ("v1", "v12"); nine digits keep the number inside the store's 32-bit column.
+_VERSION_TAG = re.compile(r"v([0-9]{1,9})")
+
+
+def version_number(tag: object) -> int | None:
+    """``"v3"`` -> 3; ``None`` for anything else (wrong type, no digits, too many digits for the store)."""
+    if not isinstance(tag, str):
+        return None
+    match = _VERSION_TAG.fullmatch(tag.strip())
+    return int(match.group(1)) if match else None
 
 
 def _accent(base: str, mark: str) -> str:
@@ -154,7 +164,7 @@ def parse_rfc822(text: str) -> datetime:
     """
     try:
         value = parsedate_to_datetime(text.strip())
-    except (TypeError, ValueError, IndexError) as exc:
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
         raise ValueError(f"not an RFC-822 date: {text!r}") from exc
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
@@ -177,4 +187,7 @@ def parse_rfc822_utc(text: str) -> datetime:
                 )
             except ValueError:
                 pass
-    return parse_rfc822(text).astimezone(UTC)
+    try:
+        return parse_rfc822(text).astimezone(UTC)
+    except OverflowError as exc:  # 9999-12-31 with a negative offset is past the calendar's end in UTC
+        raise ValueError(f"not a representable date: {text!r}") from exc

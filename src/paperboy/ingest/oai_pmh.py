@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 
 from paperboy.errors import IngestError
-from paperboy.ingest.normalize import decode_tex_accents, parse_rfc822_utc, split_authors
+from paperboy.ingest.normalize import decode_tex_accents, parse_rfc822_utc, split_authors, version_number
 from paperboy.ingest.xmlsafe import clean_text, find_text, local_name, parse_xml
 from paperboy.models import Author, Paper, split_arxiv_id
 
@@ -139,8 +139,9 @@ def _parse_raw(body: etree._Element, label: str) -> Paper:
     versions: list[tuple[int, datetime, str, str]] = []
     for node in body.iterfind(f"{RAW}version"):
         tag = (node.get("version") or "").strip()
+        number = version_number(tag)
         date_text = find_text(node, f"{RAW}date")
-        if not tag.startswith("v") or not tag[1:].isdigit() or not date_text:
+        if number is None or not date_text:
             raise IngestError(label, f"record {fields['arxiv_id']}: unreadable version {tag!r}")
         try:
             when = parse_rfc822_utc(date_text)
@@ -148,7 +149,7 @@ def _parse_raw(body: etree._Element, label: str) -> Paper:
             raise IngestError(label, f"record {fields['arxiv_id']}: {exc}") from exc
         size = find_text(node, f"{RAW}size") or ""
         source_type = find_text(node, f"{RAW}source_type") or ""
-        versions.append((int(tag[1:]), when, size, source_type))
+        versions.append((number, when, size, source_type))
     versions.sort(key=lambda v: v[0])
     latest = versions[-1] if versions else None
     return Paper(
