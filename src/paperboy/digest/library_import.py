@@ -10,6 +10,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from paperboy.models import split_arxiv_id
+
 NEW_ID = r"\d{4}\.\d{4,5}"
 OLD_ID = r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}"
 ARXIV_ID = re.compile(rf"(?<![\w./])({NEW_ID}|{OLD_ID})(?:v\d+)?(?![\w])", re.I)
@@ -43,6 +45,18 @@ def _find_id(*texts: str | None) -> str | None:
     return None
 
 
+def _canonical(arxiv_id: str) -> str | None:
+    """The id as arXiv spells it (``HEP-TH/9901001`` -> ``hep-th/9901001``), None when it is no arXiv id."""
+    archive, slash, number = arxiv_id.rpartition("/")
+    if slash:
+        name, dot, subject = archive.partition(".")
+        arxiv_id = f"{name.lower()}{dot}{subject.upper()}/{number}"
+    try:
+        return split_arxiv_id(arxiv_id)[0]
+    except ValueError:
+        return None
+
+
 def _clean(value: str) -> str:
     return " ".join(value.strip().strip('{}"').replace("{", "").replace("}", "").split())
 
@@ -67,8 +81,8 @@ def parse_bibtex(text: str) -> Imported:
 
 def parse_csl_json(data: object) -> Imported:
     result = Imported(format="csl-json")
-    entries = data if isinstance(data, list) else data.get("items", []) if isinstance(data, dict) else []
-    for entry in entries:
+    entries = data.get("items") if isinstance(data, dict) else data
+    for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict):
             result.skipped += 1
             continue
@@ -102,7 +116,7 @@ def parse_library(text: str) -> Imported:
     if stripped.startswith(("[", "{")):
         try:
             result = parse_csl_json(json.loads(stripped))
-        except (json.JSONDecodeError, AttributeError):
+        except (ValueError, RecursionError, AttributeError):  # ValueError: also a 5,000-digit number
             result = parse_ids(stripped)
     elif BIB_ENTRY.search(stripped):
         result = parse_bibtex(stripped)
@@ -110,6 +124,10 @@ def parse_library(text: str) -> Imported:
         result = parse_ids(stripped)
     seen: dict[str, str | None] = {}
     for arxiv_id, title in result.items:
-        seen.setdefault(arxiv_id, title)
+        canonical = _canonical(arxiv_id)
+        if canonical is None:
+            result.skipped += 1
+        else:
+            seen.setdefault(canonical, title)
     result.items = list(seen.items())[:MAX_ITEMS]
     return result
