@@ -2,7 +2,7 @@
 
 ``fuzz`` explores new random inputs on each local run (failures are replayed from ``.hypothesis/``);
 ``fuzz-ci`` (chosen when ``CI`` is set) is derandomized, so CI is reproducible and never flaky. Both run
-``FUZZ_EXAMPLES`` examples per target (150 unless ``PAPERBOY_FUZZ_EXAMPLES`` says otherwise), which keeps the
+``FUZZ_EXAMPLES`` examples per target (120 unless ``PAPERBOY_FUZZ_EXAMPLES`` says otherwise), which keeps the
 whole fuzz suite well under a minute; ``bench/fuzz.py`` is the long run.
 """
 
@@ -12,7 +12,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-FUZZ_EXAMPLES = int(os.environ.get("PAPERBOY_FUZZ_EXAMPLES", "150"))
+FUZZ_EXAMPLES = int(os.environ.get("PAPERBOY_FUZZ_EXAMPLES", "120"))
 
 settings.register_profile(
     "fuzz",

@@ -28,8 +28,11 @@ from tests.fuzz.markdown_inputs import comments
 from tests.fuzz.mutate import byte_edits, dumps, mutated_json, mutated_xml
 from tests.fuzz.oracles import check_comment_html, check_entry, check_paper, rejects_only_cleanly
 from tests.fuzz.snapshot_stream import snapshot_files
+from tests.fuzz.xml_records import DamagedFeed, damaged_feeds
 
 DAY = date(2025, 1, 2)
+ATOM_ENTRY = f"{seeds.ATOM_NS}entry"
+OAI_RECORD = f"{seeds.OAI_NS}ListRecords/{seeds.OAI_NS}record"
 random_bytes = st.binary(max_size=4096)
 random_text_bytes = st.text(max_size=2048).map(lambda s: s.encode("utf-8", "surrogatepass"))
 
@@ -88,14 +91,43 @@ def check_oai(body: bytes) -> None:
 
 
 def check_listing(body: bytes) -> None:
-    items = rejects_only_cleanly(lambda: parse_listing_feed(body, "rss"), (IngestError,))
-    if isinstance(items, IngestError):
-        assert items.label == "rss" and items.reason
+    page = rejects_only_cleanly(lambda: parse_listing_feed(body, "rss"), (IngestError,))
+    if isinstance(page, IngestError):
+        assert page.label == "rss" and page.reason
         return
-    for item in items:
+    assert all(isinstance(reason, str) and reason for reason in page.rejected)
+    for item in page.items:
         check_paper(item.paper)
         assert item.announce_type in ANNOUNCE_TYPES
         assert type(item.announced_on) is date and item.paper.announced_on == item.announced_on
+
+
+def atom_ids(body: bytes) -> list[str]:
+    return [paper.arxiv_id for paper in parse_atom_feed(body, "api").papers]
+
+
+def oai_ids(body: bytes) -> list[str]:
+    page = parse_list_records(body, "oai")
+    return [paper.arxiv_id for paper in page.papers] + page.deleted_ids
+
+
+def listing_ids(body: bytes) -> list[str]:
+    return [item.paper.arxiv_id for item in parse_listing_feed(body, "rss").items]
+
+
+def keeps_good_records(ids_of: Callable[[bytes], list[str]]) -> Callable[[DamagedFeed], None]:
+    """The check for one format: a damaged record costs only itself, never its page."""
+
+    def check(feed: DamagedFeed) -> None:
+        got = rejects_only_cleanly(lambda: ids_of(feed.body), (IngestError,))
+        if isinstance(got, IngestError):
+            # Damage can turn an entry into arXiv's own error entry, which rightly refuses the whole response.
+            assert b"<title>Error</title>" in feed.body, f"one bad record cost its whole page: {got}"
+            return
+        missing = [arxiv_id for arxiv_id in feed.wanted if arxiv_id not in got]
+        assert not missing, f"good records lost around a bad one: {missing}"
+
+    return check
 
 
 def check_snapshot_line(line: bytes) -> None:
@@ -139,9 +171,11 @@ def _snapshot_lines() -> st.SearchStrategy:
 
 def all_targets() -> list[Target]:
     """Built lazily: the seeds are read from ``../shared/data`` only when a fuzzer actually runs."""
-    atom, oai, listing = (
-        st.sampled_from(s) for s in (seeds.atom_feeds(), seeds.oai_pages(), seeds.listing_feeds())
-    )
+    atom_seeds, oai_seeds, listing_seeds = seeds.atom_feeds(), seeds.oai_pages(), seeds.listing_feeds()
+    atom, oai, listing = (st.sampled_from(s) for s in (atom_seeds, oai_seeds, listing_seeds))
+    atom_damage = damaged_feeds(atom_seeds, (ATOM_ENTRY,), atom_ids)
+    oai_damage = damaged_feeds(oai_seeds, (OAI_RECORD,), oai_ids)
+    listing_damage = damaged_feeds(listing_seeds, ("channel/item", ATOM_ENTRY), listing_ids)
     return [
         Target("hf_daily/random-bytes", random_bytes | random_text_bytes, lambda body: check_hf_day(body)),
         Target("hf_daily/mutated-json", mutated_json(_hf_days()), check_hf_day_doc),
@@ -149,12 +183,15 @@ def all_targets() -> list[Target]:
         Target("arxiv_atom/random-bytes", random_bytes | random_text_bytes, check_atom),
         Target("arxiv_atom/mutated-xml", mutated_xml(atom), check_atom),
         Target("arxiv_atom/byte-edits", byte_edits(atom), check_atom),
+        Target("arxiv_atom/good-around-bad", atom_damage, keeps_good_records(atom_ids)),
         Target("oai_pmh/random-bytes", random_bytes | random_text_bytes, check_oai),
         Target("oai_pmh/mutated-xml", mutated_xml(oai), check_oai),
         Target("oai_pmh/byte-edits", byte_edits(oai), check_oai),
+        Target("oai_pmh/good-around-bad", oai_damage, keeps_good_records(oai_ids)),
         Target("arxiv_rss/random-bytes", random_bytes | random_text_bytes, check_listing),
         Target("arxiv_rss/mutated-xml", mutated_xml(listing), check_listing),
         Target("arxiv_rss/byte-edits", byte_edits(listing), check_listing),
+        Target("arxiv_rss/good-around-bad", listing_damage, keeps_good_records(listing_ids)),
         Target("snapshot/random-bytes", random_bytes | random_text_bytes, check_snapshot_line),
         Target("snapshot/mutated-json", _snapshot_lines(), check_snapshot_line),
         Target("snapshot/byte-edits", byte_edits(_snapshot_lines()), check_snapshot_line),

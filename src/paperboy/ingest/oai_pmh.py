@@ -4,7 +4,9 @@ OAI-PMH is how a deployment back-fills or follows all of arXiv incrementally: ea
 token, deleted records arrive as bare headers, and protocol errors arrive as an ``<error code>`` element with
 HTTP 200. Two metadata formats are read: ``arXivRaw`` (full version history, one typed author string) and
 ``arXiv`` (structured authors, dates only). Every text node is whitespace-collapsed because real responses are
-hard-wrapped and some recordings are re-indented.
+hard-wrapped and some recordings are re-indented. A record that cannot be read is set aside with its reason in
+``OaiPage.rejected``; the rest of the page, and the resumption token, are kept, so one odd record never stalls
+a harvest.
 """
 
 from __future__ import annotations
@@ -37,9 +39,13 @@ class OaiError(IngestError):
 
 @dataclass(slots=True)
 class OaiPage:
-    """One response: its papers, the ids arXiv deleted, and where the next page starts (``None`` = done)."""
+    """One response: its papers, the ids arXiv deleted, and where the next page starts (``None`` = done).
+
+    ``rejected`` holds one reason per unreadable record, each naming the record, for the caller to report.
+    """
 
     papers: list[Paper] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
     deleted_ids: list[str] = field(default_factory=list)
     resumption_token: str | None = None
     complete_list_size: int | None = None
@@ -65,7 +71,13 @@ def parse_list_records(data: bytes, label: str) -> OaiPage:
         raise IngestError(label, "response has neither <ListRecords> nor <GetRecord>")
     page = OaiPage()
     for record in container.iterfind(f"{OAI}record"):
-        _add_record(page, record, label)
+        try:
+            _add_record(page, record, label)
+        except IngestError as exc:
+            identifier = record.findtext(f"{OAI}header/{OAI}identifier") or "without identifier"
+            identifier = clean_text(identifier)
+            named = identifier in exc.reason or "record " in exc.reason
+            page.rejected.append(exc.reason if named else f"record {identifier}: {exc.reason}")
     token = container.find(f"{OAI}resumptionToken")
     if token is not None:
         page.resumption_token = clean_text(token.text) or None
