@@ -69,6 +69,7 @@ def storable_time(value: object, name: str) -> None:
         return
     assert isinstance(value, datetime), f"{name} is not a datetime: {value!r}"
     assert value.tzinfo is not None and value.utcoffset().total_seconds() == 0, f"{name} is not UTC"
+    assert value.year >= 1000, f"{name} = {value}: SQLite cannot read a year below 1000 back"
 
 
 def check_author(author: object) -> None:
@@ -96,6 +97,7 @@ def check_paper(paper: object) -> None:
     storable_time(paper.submitted_at, "submitted_at")
     storable_time(paper.updated_at, "updated_at")
     assert paper.announced_on is None or type(paper.announced_on) is date
+    assert paper.announced_on is None or paper.announced_on.year >= 1000, "announced before the year 1000"
     assert isinstance(paper.authors, list)
     for author in paper.authors:
         check_author(author)

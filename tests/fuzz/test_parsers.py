@@ -51,6 +51,7 @@ EXAMPLES: dict[str, list[object]] = {
             {"paper": {**HF, "title": "a\x00b\ud800", "summary": "\x00"}}
         ],  # NUL, lone surrogate reached the store
         [{"paper": {**HF, "publishedAt": "9999-12-31T23:59:59-23:59"}}],  # OverflowError in parse_iso
+        [{"paper": {**HF, "publishedAt": "0001-01-01T00:00:00Z"}}],  # year 1: unreadable from SQLite
     ],
     "snapshot/random-bytes": [b"[" * 5000],  # RecursionError out of json.loads
     "snapshot/mutated-json": [
@@ -63,10 +64,12 @@ EXAMPLES: dict[str, list[object]] = {
         SNAP + b'"authors": 5}',  # TypeError in decode_tex_accents
         SNAP + b'"versions": [{"version": "v99999999999"}]}',  # version too large for its column
         SNAP + b'"abstract": "\\u0000\\udc00"}',  # NUL and a lone surrogate reached the store
+        SNAP + b'"versions": [{"version": "v1", "created": "Mon, 1 Jan 0001 00:00:00 GMT"}]}',  # year 1
     ],
     "arxiv_atom/mutated-xml": [
         ATOM % (b"", b"<published>9999-12-31T23:59:59-23:59</published>"),  # OverflowError in astimezone
         ATOM % (b"v99999999999", b""),  # version too large for its column
+        ATOM % (b"", b"<updated>0999-12-31T00:00:00Z</updated>"),  # year 999: unreadable from SQLite
     ],
     "oai_pmh/mutated-xml": [
         OAI % (b"v" + b"9" * 5000),  # ValueError: integer string longer than 4,300 digits
@@ -74,6 +77,7 @@ EXAMPLES: dict[str, list[object]] = {
     ],
     "arxiv_rss/mutated-xml": [
         RSS % b"Mon, 1 Jan 99999999999999999999 00:00:00 GMT",  # OverflowError in parsedate_to_datetime
+        RSS % b"Mon, 1 Jan 0001 00:00:00 +0000",  # announced in the year 1: unreadable from SQLite
     ],
     "library/random-text": [
         "[" * 10000,  # RecursionError out of json.loads (issue 10, item 8)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from paperboy.errors import IngestError
+from paperboy.ingest.dates import plausible
 from paperboy.ingest.xmlsafe import clean_text, find_text, local_name, parse_xml
 from paperboy.models import Author, Paper, split_arxiv_id
 
@@ -91,9 +92,12 @@ def _timestamp(entry: etree._Element, entry_id: str, name: str, label: str) -> d
         return None
     try:
         value = datetime.fromisoformat(text)
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     except (ValueError, OverflowError) as exc:  # OverflowError: the year 9999 or 1 pushed past the calendar
         raise IngestError(label, f"entry {entry_id}: <{name}> is not an ISO-8601 time: {text!r}") from exc
+    if not plausible(value):
+        raise IngestError(label, f"entry {entry_id}: <{name}> is before 1900: {text!r}")
+    return value
 
 
 def _authors(entry: etree._Element) -> list[Author]:

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from lxml import etree
 
 from paperboy.errors import IngestError
+from paperboy.ingest.dates import plausible
 from paperboy.ingest.normalize import parse_rfc822, split_authors
 from paperboy.ingest.xmlsafe import clean_text, find_text, local_name, parse_xml
 from paperboy.models import Author, Paper, split_arxiv_id
@@ -90,9 +91,12 @@ def _iso_day(text: str | None, label: str) -> date | None:
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text).date()
+        day = datetime.fromisoformat(text).date()
     except ValueError as exc:
         raise IngestError(label, f"not an ISO-8601 time: {text!r}") from exc
+    if not plausible(day):
+        raise IngestError(label, f"date before 1900: {text!r}")
+    return day
 
 
 def _split_description(text: str | None) -> tuple[str | None, str | None, str]:

@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from paperboy.errors import IngestError
+from paperboy.ingest.dates import plausible
 from paperboy.ingest.normalize import decode_tex_accents, parse_rfc822_utc, split_authors, version_number
 from paperboy.ingest.xmlsafe import clean_text, find_text, local_name, parse_xml
 from paperboy.models import Author, Paper, split_arxiv_id
@@ -178,9 +179,12 @@ def _day(text: str | None, name: str, label: str) -> datetime | None:
     if not text:
         return None
     try:
-        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+        value = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError as exc:
         raise IngestError(label, f"<{name}> is not a YYYY-MM-DD date: {text!r}") from exc
+    if not plausible(value):
+        raise IngestError(label, f"<{name}> is before 1900: {text!r}")
+    return value
 
 
 def _parse_arxiv(body: etree._Element, label: str) -> Paper:

@@ -78,9 +78,8 @@ def _text(value: Any) -> str | None:
 def _authors(obj: dict[str, Any]) -> list[Author]:
     """``authors_parsed`` rows are ``[last, first, suffix, affiliation...]`` with accents already decoded."""
     parsed = obj.get("authors_parsed")
-    typed = _text(obj.get("authors"))
     if not parsed or not isinstance(parsed, list):
-        return split_authors(typed)
+        return _typed_authors(obj)
     authors: list[Author] = []
     for row in parsed:
         if not isinstance(row, list) or not row:
@@ -98,7 +97,13 @@ def _authors(obj: dict[str, Any]) -> list[Author]:
         if len(row) > 3:
             affiliation = "; ".join(a for a in (_text(x) for x in row[3:]) if a) or None
         authors.append(Author(name, affiliation))
-    return authors or split_authors(typed)
+    return authors or _typed_authors(obj)
+
+
+def _typed_authors(obj: dict[str, Any]) -> list[Author]:
+    """The free-text ``authors`` field, the fallback when ``authors_parsed`` is missing or empty."""
+    typed = obj.get("authors")
+    return split_authors(typed) if isinstance(typed, str) else []
 
 
 def parse_snapshot_record(obj: dict[str, Any], label: str = "arxiv-snapshot") -> Paper:
@@ -140,7 +145,8 @@ def parse_snapshot_record(obj: dict[str, Any], label: str = "arxiv-snapshot") ->
     except ValueError as exc:
         raise IngestError(label, f"record {arxiv_id}: {exc}") from exc
 
-    categories = (_text(obj.get("categories")) or "").split()
+    categories = obj.get("categories")
+    categories = categories.split() if isinstance(categories, str) else []
     return Paper(
         arxiv_id=arxiv_id,
         title=title,
