@@ -31,6 +31,7 @@ class _TimeUp(Exception):
 class Tally:
     examples: int = 0
     seconds: float = 0.0
+    slowest: float = 0.0  # one check call, seconds: how close any input came to the 5 s hang limit
     crashes: Counter = field(default_factory=Counter)
     smallest: dict = field(default_factory=dict)
 
@@ -55,6 +56,7 @@ def fuzz_for(target: Target, seconds: float, tally: Tally) -> None:
         if time.monotonic() > deadline:
             raise _TimeUp
         tally.examples += 1
+        started = time.perf_counter()
         try:
             target.check(value)
         except Exception as exc:  # noqa: BLE001 - counting every kind of crash is the point
@@ -63,6 +65,7 @@ def fuzz_for(target: Target, seconds: float, tally: Tally) -> None:
             size = len(repr(value))
             if key not in tally.smallest or size < len(repr(tally.smallest[key])):
                 tally.smallest[key] = value
+        tally.slowest = max(tally.slowest, time.perf_counter() - started)
 
     started = time.monotonic()
     with contextlib.suppress(_TimeUp):
@@ -85,10 +88,11 @@ def main(argv: list[str] | None = None) -> int:
             if left <= 0:
                 break
             fuzz_for(target, min(args.slice, left), tallies[target.name])
-    print(f"{'target':34} {'examples':>9} {'ex/s':>7} {'crashes':>8}")
+    print(f"{'target':34} {'examples':>9} {'ex/s':>7} {'slowest s':>9} {'crashes':>8}")
     for name, tally in tallies.items():
         rate = tally.examples / tally.seconds if tally.seconds else 0.0
-        print(f"{name:34} {tally.examples:9d} {rate:7.0f} {sum(tally.crashes.values()):8d}")
+        crashes = sum(tally.crashes.values())
+        print(f"{name:34} {tally.examples:9d} {rate:7.0f} {tally.slowest:9.3f} {crashes:8d}")
     crashed = False
     for name, tally in tallies.items():
         for key, count in tally.crashes.most_common():

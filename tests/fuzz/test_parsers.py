@@ -24,9 +24,10 @@ OAI = (
     b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords><record><header>'
     b"<identifier>oai:arXiv.org:0704.0001</identifier></header><metadata>"
     b'<arXivRaw xmlns="http://arxiv.org/OAI/arXivRaw/"><id>0704.0001</id><title>T</title>'
-    b'<version version="%s"><date>Mon, 2 Apr 2007 19:18:42 GMT</date></version>'
+    b'<version version="%s"><date>%s</date></version>'
     b"</arXivRaw></metadata></record></ListRecords></OAI-PMH>"
 )
+DATE = b"Mon, 2 Apr 2007 19:18:42 GMT"
 RSS = (
     b'<rss xmlns:arxiv="http://arxiv.org/schemas/atom"><channel><item><title>T</title>'
     b"<guid>oai:arXiv.org:2401.04088v1</guid><arxiv:announce_type>new</arxiv:announce_type>"
@@ -72,8 +73,9 @@ EXAMPLES: dict[str, list[object]] = {
         ATOM % (b"", b"<updated>0999-12-31T00:00:00Z</updated>"),  # year 999: unreadable from SQLite
     ],
     "oai_pmh/mutated-xml": [
-        OAI % (b"v" + b"9" * 5000),  # ValueError: integer string longer than 4,300 digits
-        OAI % b"v99999999999",  # version too large for its column
+        OAI % (b"v" + b"9" * 5000, DATE),  # ValueError: integer string longer than 4,300 digits
+        OAI % (b"v99999999999", DATE),  # version too large for its column
+        OAI % (b"v1", b"Mon, 2 Apr 2007 99999999999999999999:18:42 GMT"),  # OverflowError in the fast path
     ],
     "arxiv_rss/mutated-xml": [
         RSS % b"Mon, 1 Jan 99999999999999999999 00:00:00 GMT",  # OverflowError in parsedate_to_datetime

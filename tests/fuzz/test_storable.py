@@ -1,9 +1,9 @@
 """The fuzz oracle's idea of a storable record, checked against the real store on SQLite and PostgreSQL.
 
-``oracles.check_paper`` accepts a record at the very edges (nine-digit version, counts at 2**31-1, U+FFFD, the
-earliest date a parser lets through and the last representable instant) and refuses NUL, lone surrogates and
-larger numbers. If the edges it accepts did not commit and read back, the fuzzers would be passing records that
-crash an ingest run or the paper page.
+``oracles.check_paper`` accepts a record at the very edges (nine-digit version, counts at 2**31-1, U+FFFD,
+the earliest date a parser lets through and the last representable instant) and refuses NUL, lone surrogates
+and larger numbers. If the edges it accepts did not commit and read back, the fuzzers would be passing records
+that crash an ingest run or the paper page.
 """
 
 from __future__ import annotations

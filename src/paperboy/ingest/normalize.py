@@ -190,7 +190,7 @@ def parse_rfc822_utc(text: str) -> datetime:
                 year = int(parts[3])
                 if year >= EARLIEST.year:  # earlier years fall through to parse_rfc822, which refuses them
                     return datetime(year, month, int(parts[1]), int(hour), int(minute), int(second), 0, UTC)
-            except ValueError:
+            except (ValueError, OverflowError):  # OverflowError: a field too large for a C long
                 pass
     try:
         return parse_rfc822(text).astimezone(UTC)
