@@ -9,6 +9,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from paperboy.text.markdown import MAX_COMMENT_LENGTH
+from tests.fuzz.mutate import any_char
 
 VECTORS = (
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<iframe src=//x>",
@@ -31,7 +32,9 @@ SYNTAX = (
 def comments(draw: st.DrawFn) -> str:
     """Vectors and syntax interleaved with noise, sometimes one piece repeated to probe for blow-ups."""
     pieces = draw(
-        st.lists(st.sampled_from(VECTORS) | st.sampled_from(SYNTAX) | st.text(max_size=12), max_size=24)
+        st.lists(
+            st.sampled_from(VECTORS) | st.sampled_from(SYNTAX) | st.text(any_char, max_size=12), max_size=24
+        )
     )
     text = "".join(pieces)
     if text and draw(st.booleans()):

@@ -25,7 +25,7 @@ from paperboy.text.markdown import MAX_COMMENT_LENGTH, render_comment
 from tests.fuzz import seeds
 from tests.fuzz.library_inputs import libraries, library_texts
 from tests.fuzz.markdown_inputs import comments
-from tests.fuzz.mutate import byte_edits, dumps, mutated_json, mutated_xml
+from tests.fuzz.mutate import any_char, byte_edits, dumps, mutated_json, mutated_xml
 from tests.fuzz.oracles import check_comment_html, check_entry, check_paper, rejects_only_cleanly
 from tests.fuzz.snapshot_stream import snapshot_files
 from tests.fuzz.xml_records import DamagedFeed, damaged_feeds
@@ -34,7 +34,7 @@ DAY = date(2025, 1, 2)
 ATOM_ENTRY = f"{seeds.ATOM_NS}entry"
 OAI_RECORD = f"{seeds.OAI_NS}ListRecords/{seeds.OAI_NS}record"
 random_bytes = st.binary(max_size=4096)
-random_text_bytes = st.text(max_size=2048).map(lambda s: s.encode("utf-8", "surrogatepass"))
+random_text_bytes = st.text(any_char, max_size=2048).map(lambda s: s.encode("utf-8", "surrogatepass"))
 
 
 @dataclass(frozen=True)
@@ -196,9 +196,9 @@ def all_targets() -> list[Target]:
         Target("snapshot/mutated-json", _snapshot_lines(), check_snapshot_line),
         Target("snapshot/byte-edits", byte_edits(_snapshot_lines()), check_snapshot_line),
         Target("snapshot/good-around-bad", snapshot_files(), lambda case: case.check()),
-        Target("library/random-text", st.text(max_size=4096), lambda text: check_library(text)),
+        Target("library/random-text", st.text(any_char, max_size=4096), lambda text: check_library(text)),
         Target("library/mutated", library_texts(), lambda text: check_library(text)),
         Target("library/good-around-bad", libraries(), check_library_keeps_good),
-        Target("markdown/random-text", st.text(max_size=MAX_COMMENT_LENGTH), check_comment),
+        Target("markdown/random-text", st.text(any_char, max_size=MAX_COMMENT_LENGTH), check_comment),
         Target("markdown/hostile", comments(), check_comment),
     ]

@@ -88,9 +88,11 @@ EXAMPLES: dict[str, list[object]] = {
         "[" + "9" * 5000 + "]",  # ValueError: integer string longer than 4,300 digits
         "quant\x1e-ph/0201082",  # imported '-ph/0201082', which is no arXiv id
     ],
+    "markdown/random-text": ["x \ud800 y"],  # UnicodeEncodeError out of nh3 for a lone surrogate
     "library/good-around-bad": [
-        ("HEP-TH/9901001\n10.48550/arXiv.1605.08386", ["1605.08386"])
-    ],  # not canonical
+        ("HEP-TH/9901001\n10.48550/arXiv.1605.08386", ["1605.08386"]),  # imported a non-canonical id
+        ("2401.00001\n@a{\n2409.15700", ["2401.00001", "2409.15700"]),  # read as BibTeX: nothing imported
+    ],
 }
 
 

@@ -120,6 +120,8 @@ def parse_library(text: str) -> Imported:
             result = parse_ids(stripped)
     elif BIB_ENTRY.search(stripped):
         result = parse_bibtex(stripped)
+        if not result.items:  # a stray "@x{" in a list of ids must not swallow the whole list
+            result = parse_ids(stripped)
     else:
         result = parse_ids(stripped)
     seen: dict[str, str | None] = {}
