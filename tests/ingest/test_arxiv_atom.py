@@ -156,13 +156,21 @@ def test_primary_category_missing_from_category_list_is_added_first() -> None:
     assert paper.primary_category == "hep-th"
 
 
-def test_not_a_feed_or_bad_entry_id_is_an_ingest_error() -> None:
+def test_not_a_feed_is_an_ingest_error_and_a_bad_entry_costs_only_itself() -> None:
     with pytest.raises(IngestError, match="not an Atom feed"):
         parse_atom_feed(b"<html><body>Rate exceeded.</body></html>", "api")
-    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://example.org/x</id><title>T</title>
-      </entry></feed>"""
-    with pytest.raises(IngestError, match="is not an arXiv id"):
-        parse_atom_feed(body, "api")
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom">
+      <entry><id>http://arxiv.org/abs/2401.00001v1</id><title>Before</title></entry>
+      <entry><id>http://example.org/x</id><title>T</title></entry>
+      <entry><id>http://arxiv.org/abs/2401.00002v1</id><title>After</title>
+        <published>9999-12-31T23:59:59-23:59</published></entry>
+      <entry><id>http://arxiv.org/abs/2401.00003v1</id><title>Last</title></entry></feed>"""
+    page = parse_atom_feed(body, "api")
+    assert [p.arxiv_id for p in page.papers] == ["2401.00001", "2401.00003"]
+    assert len(page.rejected) == 2
+    assert "is not an arXiv id" in page.rejected[0]
+    assert "2401.00002" in page.rejected[1] and "not an ISO-8601 time" in page.rejected[1]
+    assert page.total_results == 4  # without opensearch numbers, every entry counts toward paging
 
 
 @pytest.mark.parametrize("path", ALL_FEEDS, ids=lambda p: p.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
+from lxml import etree
 from sqlalchemy.engine import Engine
 
 from paperboy.ingest.arxiv_fetch import (
@@ -140,6 +141,35 @@ def test_oai_harvest_follows_tokens_marks_deletions_and_resumes(engine: Engine) 
     assert paper_count(engine) == 387 + 2 + 1
     assert withdrawn is not None and withdrawn.paper.withdrawn
     assert again == []
+
+
+def test_oai_harvest_reports_an_unreadable_record_and_goes_on(engine: Engine) -> None:
+    root = etree.fromstring((OAI / "litpuvn_ListRecords_arXivRaw_2016-10-20.xml").read_bytes())
+    raw = "{http://arxiv.org/OAI/arXivRaw/}"
+    broken = root.find(f".//{raw}arXivRaw")
+    broken_id = broken.findtext(f"{raw}id")
+    broken.find(f"{raw}title").text = " "
+    last_page = (FIXTURES / "oai_arXiv_ListRecords_last_page.xml").read_bytes()
+    with Upstream() as arxiv:
+        arxiv.add(
+            "/oai", {"verb": "ListRecords", "metadataPrefix": "arXivRaw"}, Reply(200, etree.tostring(root))
+        )
+        arxiv.add("/oai", {"verb": "ListRecords", "resumptionToken": "1403493|1001"}, Reply(200, last_page))
+        with client() as http:
+            report = run(
+                engine,
+                oai_source("arXivRaw", None, None, None),
+                fetch_oai(http, arxiv.url + "/oai", "arXivRaw", None, None, None, None),
+                "oai",
+                interactive=False,
+            )
+        with engine.connect() as conn:
+            assert get_paper(conn, broken_id) is None
+            done = load_checkpoints(conn, oai_source("arXivRaw", None, None, None))
+    assert report.batches == 2 and paper_count(engine) == 386 + 2
+    [failure] = report.failures
+    assert f"record {broken_id} has no title" in failure.reason and "resumptionToken" not in failure.label
+    assert done == {"resumption": OAI_DONE}
 
 
 def test_oai_expired_saved_token_restarts_the_harvest(engine: Engine) -> None:

@@ -13,14 +13,14 @@ from tests.conftest_data import fixture_bytes
 
 @pytest.fixture(scope="module")
 def rss_items() -> list[ListingItem]:
-    return parse_listing_feed(fixture_bytes("arxiv_rss_cs_LG.xml"), "https://rss.arxiv.org/rss/cs.LG")
+    return parse_listing_feed(fixture_bytes("arxiv_rss_cs_LG.xml"), "https://rss.arxiv.org/rss/cs.LG").items
 
 
 @pytest.fixture(scope="module")
 def atom_items() -> list[ListingItem]:
     return parse_listing_feed(
         fixture_bytes("arxiv_atom_listing_cs_CL.xml"), "https://rss.arxiv.org/atom/cs.CL"
-    )
+    ).items
 
 
 def test_rss_announce_types_ids_versions_and_day(rss_items: list[ListingItem]) -> None:
@@ -104,7 +104,7 @@ Abstract: We posit that to achieve superhuman agents, future models require supe
 
 
 def test_atom_author_elements_and_feed_date_fallback() -> None:
-    [item] = parse_listing_feed(ATOM_WITH_AUTHOR_ELEMENTS, "atom")
+    [item] = parse_listing_feed(ATOM_WITH_AUTHOR_ELEMENTS, "atom").items
     assert [a.name for a in item.paper.authors] == ["Weizhe Yuan", "Jason Weston"]
     assert item.announced_on == date(2024, 1, 19)  # no <published>: the feed's own date
     assert item.paper.doi == "10.48550/arXiv.2401.10020"
@@ -121,7 +121,7 @@ def test_announce_type_falls_back_to_the_description_and_day_is_local() -> None:
       <description>arXiv:2401.04088v1 Announce Type: cross
 Abstract: We introduce Mixtral 8x7B.</description>
       <category>cs.LG</category><pubDate>Mon, 15 Jan 2024 23:30:00 -0500</pubDate></item>"""
-    [parsed] = parse_listing_feed(rss(item), "rss")
+    [parsed] = parse_listing_feed(rss(item), "rss").items
     assert parsed.announce_type == "cross"
     assert (parsed.paper.arxiv_id, parsed.paper.version) == ("2401.04088", 1)  # from the description header
     assert parsed.announced_on == date(2024, 1, 15)  # 04:30 UTC on the 16th, but the 15th in New York
@@ -129,7 +129,8 @@ Abstract: We introduce Mixtral 8x7B.</description>
 
 
 def test_empty_listing_is_an_empty_list() -> None:
-    assert parse_listing_feed(rss(""), "rss") == []
+    page = parse_listing_feed(rss(""), "rss")
+    assert page.items == [] and page.rejected == []
 
 
 @pytest.mark.parametrize(
@@ -143,10 +144,16 @@ def test_empty_listing_is_an_empty_list() -> None:
         ),
     ],
 )
-def test_unusable_items_are_refused_with_the_label(item: str, message: str) -> None:
-    with pytest.raises(IngestError, match=message) as info:
-        parse_listing_feed(rss(item), "https://rss.arxiv.org/rss/cs.LG")
-    assert info.value.label == "https://rss.arxiv.org/rss/cs.LG"
+def test_an_unusable_item_is_set_aside_and_its_neighbours_kept(item: str, message: str) -> None:
+    good = "<item><title>G{n}</title><guid>oai:arXiv.org:2401.0000{n}v1</guid>" + (
+        "<arxiv:announce_type>new</arxiv:announce_type></item>"
+    )
+    page = parse_listing_feed(
+        rss(good.format(n=1) + item + good.format(n=2)), "https://rss.arxiv.org/rss/cs.LG"
+    )
+    assert [i.paper.arxiv_id for i in page.items] == ["2401.00001", "2401.00002"]
+    [reason] = page.rejected
+    assert message in reason and reason.startswith("item")
 
 
 def test_not_a_feed_is_refused() -> None:

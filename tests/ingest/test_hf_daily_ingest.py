@@ -110,3 +110,20 @@ def test_live_api_days_retry_and_never_record_a_failed_day_as_empty(engine: Engi
         done = load_checkpoints(conn, "hf-api")
     assert done == {"2025-09-26": json.dumps({"papers": 26}), "2025-09-27": json.dumps({"papers": 0})}
     assert user_agents == {"paperboy-test/1 (+ops@example.org)"}
+
+
+def test_live_api_entry_whose_paper_is_not_an_object_fails_its_day_only() -> None:
+    """Paging compares paper ids across pages; a string where the paper object belongs used to crash that."""
+    page = [{"paper": "2401.00001"}, {"paper": {"id": ["2401.00002"], "title": "T"}}]
+    with Upstream() as hub:
+        hub.add(
+            "/api/daily_papers",
+            {"date": "2025-09-26", "limit": 100, "p": 0},
+            Reply(200, json.dumps(page).encode()),
+        )
+        hub.add("/api/daily_papers", {"date": "2025-09-27", "limit": 100, "p": 0}, Reply(200, b"[]"))
+        days = [date(2025, 9, 26), date(2025, 9, 27)]
+        with fast_client() as client:
+            items = list(hf_daily.fetch_days(client, hub.url, days, "hf-api", lambda _: False))
+    assert [type(i).__name__ for i in items] == ["Failure", "Batch"]
+    assert "entry 0 has no 'paper' object" in items[0].reason

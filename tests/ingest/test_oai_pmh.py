@@ -173,9 +173,38 @@ def test_unknown_root_or_metadata_format_is_refused() -> None:
     body = b"""<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords><record>
       <header><identifier>oai:arXiv.org:0704.0001</identifier></header>
       <metadata><dc xmlns="http://www.openarchives.org/OAI/2.0/oai_dc/"/></metadata>
-      </record></ListRecords></OAI-PMH>"""
-    with pytest.raises(IngestError, match="unsupported metadata format"):
-        parse_list_records(body, "oai")
+      </record><resumptionToken>next</resumptionToken></ListRecords></OAI-PMH>"""
+    page = parse_list_records(body, "oai")
+    assert page.papers == [] and page.resumption_token == "next"
+    [reason] = page.rejected
+    assert "0704.0001" in reason and "unsupported metadata format" in reason
+
+
+def test_an_unreadable_record_costs_only_itself_and_the_harvest_goes_on() -> None:
+    record = (
+        '<record><header><identifier>oai:arXiv.org:{id}</identifier></header><metadata><arXivRaw xmlns="'
+        'http://arxiv.org/OAI/arXivRaw/"><id>{id}</id><title>{title}</title><version version="{v}"><date>'
+        "Mon, 2 Apr 2007 19:18:42 GMT</date></version></arXivRaw></metadata></record>"
+    )
+    records = [
+        record.format(id="0704.0001", title="First", v="v1"),
+        record.format(id="0704.0002", title="", v="v1"),
+        record.format(id="0704.0003", title="Huge version", v="v99999999999"),
+        "<record/>",
+        record.format(id="0704.0004", title="Last", v="v2"),
+    ]
+    body = (
+        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>'
+        + "".join(records)
+        + "<resumptionToken>next</resumptionToken></ListRecords></OAI-PMH>"
+    ).encode()
+    page = parse_list_records(body, "oai")
+    assert [(p.arxiv_id, p.version) for p in page.papers] == [("0704.0001", 1), ("0704.0004", 2)]
+    assert page.resumption_token == "next"
+    assert len(page.rejected) == 3
+    assert "0704.0002 has no title" in page.rejected[0]
+    assert "0704.0003" in page.rejected[1] and "unreadable version" in page.rejected[1]
+    assert "without <header>" in page.rejected[2]
 
 
 @pytest.mark.parametrize(

@@ -159,6 +159,16 @@ def test_unreadable_answer_is_an_outage_not_a_paper(engine: Engine) -> None:
     assert counts(engine) == (0, 0)
 
 
+def test_an_unreadable_entry_for_the_id_is_an_outage_not_a_missing_paper(engine: Engine) -> None:
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+      <id>http://arxiv.org/abs/1605.08386v1</id><title></title></entry></feed>"""
+    with Upstream() as arxiv:
+        arxiv.add(API, id_query("1605.08386"), Reply(200, body))
+        with pytest.raises(rules.ArxivUnavailable):
+            submit_paper(engine, submit_settings(engine, arxiv), make_user(engine, "ada"), "1605.08386")
+    assert counts(engine) == (0, 0)
+
+
 def test_stored_arxiv_metadata_skips_the_fetch(engine: Engine, arxiv: Upstream) -> None:
     settings = submit_settings(engine, arxiv)
     with make_submit_client(settings) as client:

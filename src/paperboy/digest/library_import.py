@@ -103,23 +103,35 @@ def parse_ids(text: str) -> Imported:
     return result
 
 
+def _canonical(arxiv_id: str) -> str | None:
+    """The id as arXiv spells it (``HEP-TH/9901001`` -> ``hep-th/9901001``), None when it is no arXiv id."""
+    found = arxiv_ids.parse(arxiv_id)
+    return found.id if found else None
+
+
 def parse_library(text: str) -> Imported:
     """Detect the format and parse; duplicates dropped, at most ``MAX_ITEMS`` items."""
     stripped = text.strip()
     if stripped.startswith(("[", "{")):
         try:
             data = json.loads(stripped)
-        except json.JSONDecodeError:
-            data = None
         except RecursionError:
             raise NotALibrary("The JSON is nested too deeply to be a CSL-JSON export.") from None
+        except ValueError:  # not JSON, or a number too long for one: read as a list of ids
+            data = None
         result = parse_ids(stripped) if data is None else parse_csl_json(data)
     elif BIB_ENTRY.search(stripped):
         result = parse_bibtex(stripped)
+        if not result.items:  # a stray "@x{" in a list of ids must not swallow the whole list
+            result = parse_ids(stripped)
     else:
         result = parse_ids(stripped)
     seen: dict[str, str | None] = {}
     for arxiv_id, title in result.items:
-        seen.setdefault(arxiv_id, title)
+        canonical = _canonical(arxiv_id)
+        if canonical is None:
+            result.skipped += 1
+        else:
+            seen.setdefault(canonical, title)
     result.items = list(seen.items())[:MAX_ITEMS]
     return result

@@ -3,7 +3,8 @@
 Both generations of the API are read by namespace, not by prefix or element order, which is what differs
 between them: 2016 declares ``opensearch``/``arxiv`` on each element and orders entries differently from
 2026. An error response is an ordinary feed whose single entry is titled "Error"; it is refused loudly so
-that it can never be stored as a paper called "Error".
+that it can never be stored as a paper called "Error". An entry that cannot be read (no id, no title, a bad
+date) is set aside with its reason in ``AtomPage.rejected`` and the rest of the page is kept.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from paperboy.errors import IngestError
+from paperboy.ingest.dates import plausible
 from paperboy.ingest.xmlsafe import clean_text, find_text, local_name, parse_xml
 from paperboy.models import Author, Paper, split_arxiv_id
 
@@ -28,9 +30,13 @@ _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "
 
 @dataclass(slots=True)
 class AtomPage:
-    """One page of API results plus the OpenSearch numbers a harvester needs to ask for the next page."""
+    """One page of API results plus the OpenSearch numbers a harvester needs to ask for the next page.
+
+    ``rejected`` holds one reason per unreadable entry, each naming the entry, for the caller to report.
+    """
 
     papers: list[Paper] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
     total_results: int = 0
     start_index: int = 0
     items_per_page: int = 0
@@ -44,12 +50,19 @@ def parse_atom_feed(data: bytes, label: str) -> AtomPage:
     entries = root.findall(f"{ATOM}entry")
     for entry in entries:
         _refuse_error_entry(entry, label)
-    papers = [_parse_entry(entry, label) for entry in entries]
+    papers: list[Paper] = []
+    rejected: list[str] = []
+    for entry in entries:
+        try:
+            papers.append(_parse_entry(entry, label))
+        except IngestError as exc:
+            rejected.append(exc.reason)
     return AtomPage(
         papers=papers,
-        total_results=_opensearch_int(root, "totalResults", label, default=len(papers)),
+        rejected=rejected,
+        total_results=_opensearch_int(root, "totalResults", label, default=len(entries)),
         start_index=_opensearch_int(root, "startIndex", label, default=0),
-        items_per_page=_opensearch_int(root, "itemsPerPage", label, default=len(papers)),
+        items_per_page=_opensearch_int(root, "itemsPerPage", label, default=len(entries)),
     )
 
 
@@ -73,15 +86,18 @@ def _opensearch_int(root: etree._Element, name: str, label: str, *, default: int
         raise IngestError(label, f"opensearch:{name} is not a number: {text!r}") from exc
 
 
-def _timestamp(entry: etree._Element, name: str, label: str) -> datetime | None:
+def _timestamp(entry: etree._Element, entry_id: str, name: str, label: str) -> datetime | None:
     text = find_text(entry, f"{ATOM}{name}")
     if text is None:
         return None
     try:
         value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise IngestError(label, f"<{name}> is not an ISO-8601 time: {text!r}") from exc
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError) as exc:  # OverflowError: the year 9999 or 1 pushed past the calendar
+        raise IngestError(label, f"entry {entry_id}: <{name}> is not an ISO-8601 time: {text!r}") from exc
+    if not plausible(value):
+        raise IngestError(label, f"entry {entry_id}: <{name}> is before 1900: {text!r}")
+    return value
 
 
 def _authors(entry: etree._Element) -> list[Author]:
@@ -142,8 +158,8 @@ def _parse_entry(entry: etree._Element, label: str) -> Paper:
         authors=_authors(entry),
         categories=categories,
         primary_category=primary,
-        submitted_at=_timestamp(entry, "published", label),
-        updated_at=_timestamp(entry, "updated", label),
+        submitted_at=_timestamp(entry, arxiv_id, "published", label),
+        updated_at=_timestamp(entry, arxiv_id, "updated", label),
         doi=_doi(entry),
         journal_ref=find_text(entry, f"{ARXIV}journal_ref"),
         comments=find_text(entry, f"{ARXIV}comment"),

@@ -1,7 +1,8 @@
 """Fetch loops for arXiv's API, OAI-PMH and listing feeds: paging, resumption and checkpoints.
 
 Parsing lives in the per-format modules; this module only decides what to ask for next and what a page
-means for the checkpoint. Every page becomes one batch whose checkpoint says where to resume.
+means for the checkpoint. Every page becomes one batch whose checkpoint says where to resume; a record the
+parser could not read is reported as a failure of its own, and the rest of its page still lands.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ OAI_DONE = "complete"
 
 def _url(base: str, params: dict) -> str:
     return f"{base}?{urlencode(params)}"
+
+
+def _rejected(label: str, reasons: list[str]) -> Iterator[Failure]:
+    """One failure per record the parser set aside, so the run reports it while the page still lands."""
+    return (Failure(label=label, reason=reason) for reason in reasons)
 
 
 def fetch_ids(
@@ -47,6 +53,7 @@ def fetch_ids(
         except IngestError as exc:
             yield Failure(label=label, reason=exc.reason)
             continue
+        yield from _rejected(label, page.rejected)
         yield Batch(label=label, papers=page.papers)
 
 
@@ -81,7 +88,8 @@ def fetch_query(
             yield Failure(label=label, reason=exc.reason)
             return
         total = page.total_results
-        if not page.papers and start < total:
+        yield from _rejected(label, page.rejected)
+        if not page.papers and not page.rejected and start < total:
             if empty_retries >= client.retries:
                 yield Failure(
                     label=label, reason=f"empty page at {start} of {total} after {empty_retries} retries"
@@ -91,7 +99,7 @@ def fetch_query(
             empty_retries += 1
             continue
         empty_retries = 0
-        start += len(page.papers)
+        start += len(page.papers) + len(page.rejected)
         yield Batch(label=label, papers=page.papers, checkpoint=Checkpoint(source, query, str(start)))
 
 
@@ -136,6 +144,7 @@ def fetch_oai(
             yield Failure(label=label, reason=exc.reason)
             return
         token = page.resumption_token
+        yield from _rejected(label, page.rejected)
         yield Batch(
             label=label,
             papers=page.papers,
@@ -159,10 +168,11 @@ def fetch_listings(
         label = f"{rss_url.rstrip('/')}/{kind}/{category}"
         try:
             response = client.get(label)
-            items = parse_listing_feed(response.content, label)
+            page = parse_listing_feed(response.content, label)
         except IngestError as exc:
             yield Failure(label=label, reason=exc.reason)
             continue
-        day = max((item.announced_on for item in items), default=None)
+        yield from _rejected(label, page.rejected)
+        day = max((item.announced_on for item in page.items), default=None)
         checkpoint = Checkpoint(f"arxiv-{kind}", category, day.isoformat()) if day else None
-        yield Batch(label=label, papers=[item.paper for item in items], checkpoint=checkpoint)
+        yield Batch(label=label, papers=[item.paper for item in page.items], checkpoint=checkpoint)

@@ -5,23 +5,26 @@ submission, cross-list, replacement), which is what auto-feature rules such as "
 Both the RSS 2.0 and the Atom flavour carry ``<arxiv:announce_type>``, a ``oai:arXiv.org:<id>v<N>``
 identifier, a description "arXiv:<id>vN Announce Type: new \\nAbstract: ..." and the authors as one
 ``dc:creator`` string with affiliations in parentheses; an Atom feed may instead list ``<author><name>``
-elements.
+elements. An item that cannot be read (no id, an unknown announce type, no date) is set aside with its reason
+in ``ListingPage.rejected`` and the other items of the day are kept.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from lxml import etree
 
 from paperboy.errors import IngestError
+from paperboy.ingest.dates import plausible
 from paperboy.ingest.normalize import parse_rfc822, split_authors
 from paperboy.ingest.xmlsafe import clean_text, find_text, local_name, parse_xml
 from paperboy.models import Author, Paper, split_arxiv_id
 
-__all__ = ["ANNOUNCE_TYPES", "ListingItem", "parse_listing_feed"]
+__all__ = ["ANNOUNCE_TYPES", "ListingItem", "ListingPage", "parse_listing_feed"]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -40,19 +43,38 @@ class ListingItem:
     announced_on: date
 
 
-def parse_listing_feed(data: bytes, label: str) -> list[ListingItem]:
-    """Parse an RSS 2.0 or Atom listing feed; an empty listing (weekends, holidays) is an empty list."""
+@dataclass(slots=True)
+class ListingPage:
+    """One listing feed: its readable items, and one reason per item that could not be read."""
+
+    items: list[ListingItem]
+    rejected: list[str]
+
+
+def parse_listing_feed(data: bytes, label: str) -> ListingPage:
+    """Parse an RSS 2.0 or Atom listing feed; an empty listing (weekends, holidays) has no items."""
     root = parse_xml(data, label)
     if root.tag == "rss":
         channel = root.find("channel")
         if channel is None:
             raise IngestError(label, "RSS feed without <channel>")
         default_day = _rss_day(find_text(channel, "pubDate") or find_text(channel, "lastBuildDate"), label)
-        return [_rss_item(item, default_day, label) for item in channel.iterfind("item")]
+        return _page(channel.iterfind("item"), lambda item: _rss_item(item, default_day, label))
     if root.tag == f"{ATOM}feed":
         default_day = _iso_day(find_text(root, f"{ATOM}updated"), label)
-        return [_atom_entry(entry, default_day, label) for entry in root.iterfind(f"{ATOM}entry")]
+        return _page(root.iterfind(f"{ATOM}entry"), lambda entry: _atom_entry(entry, default_day, label))
     raise IngestError(label, f"not an RSS or Atom listing feed (root element <{local_name(root)}>)")
+
+
+def _page(nodes: Iterable[etree._Element], parse: Callable[[etree._Element], ListingItem]) -> ListingPage:
+    page = ListingPage(items=[], rejected=[])
+    for position, node in enumerate(nodes):
+        try:
+            page.items.append(parse(node))
+        except IngestError as exc:
+            named = exc.reason.startswith("item ")
+            page.rejected.append(exc.reason if named else f"item {position}: {exc.reason}")
+    return page
 
 
 def _rss_day(text: str | None, label: str) -> date | None:
@@ -69,9 +91,12 @@ def _iso_day(text: str | None, label: str) -> date | None:
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text).date()
+        day = datetime.fromisoformat(text).date()
     except ValueError as exc:
         raise IngestError(label, f"not an ISO-8601 time: {text!r}") from exc
+    if not plausible(day):
+        raise IngestError(label, f"date before 1900: {text!r}")
+    return day
 
 
 def _split_description(text: str | None) -> tuple[str | None, str | None, str]:

@@ -1,8 +1,22 @@
-"""Timestamp parsing shared by the JSON sources."""
+"""Timestamp parsing shared by the parsers, and the range of dates a record may carry.
+
+No preprint is dated before 1900, and SQLite cannot even read back a year below 1000 (it stores ``999-01-01``
+unpadded and fails on the way out), so a date before ``EARLIEST`` is junk from a broken upstream: every parser
+treats it like any other unreadable date.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def plausible(value: datetime | date) -> bool:
+    """Whether a parsed date may be stored (naive datetimes are taken as UTC)."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)) >= EARLIEST
+    return value >= EARLIEST.date()
 
 
 def parse_iso(value: object) -> datetime | None:
@@ -11,6 +25,7 @@ def parse_iso(value: object) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: an offset that pushes year 9999 off the calendar
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return parsed if plausible(parsed) else None

@@ -15,6 +15,7 @@ from pathlib import Path
 from paperboy.errors import IngestError
 from paperboy.ingest.dates import parse_iso
 from paperboy.ingest.http import PoliteClient
+from paperboy.ingest.jsonsafe import int_or_none, loads, text_or_none
 from paperboy.models import (
     Author,
     Batch,
@@ -33,7 +34,7 @@ PAGE_LIMIT = 100
 
 
 def _clean(text: object) -> str:
-    return " ".join(text.split()) if isinstance(text, str) else ""
+    return text_or_none(text) or ""
 
 
 def _avatar(url: object) -> str | None:
@@ -43,10 +44,11 @@ def _avatar(url: object) -> str | None:
 
 
 def _organization(raw: object) -> Organization | None:
-    if not isinstance(raw, dict) or not raw.get("name"):
+    name = text_or_none(raw.get("name")) if isinstance(raw, dict) else None
+    if not name:
         return None
     return Organization(
-        name=str(raw["name"]), fullname=raw.get("fullname"), avatar_url=_avatar(raw.get("avatar"))
+        name=name, fullname=text_or_none(raw.get("fullname")), avatar_url=_avatar(raw.get("avatar"))
     )
 
 
@@ -54,16 +56,14 @@ def _submitter(entry: dict, paper: dict) -> Submitter | None:
     raw = entry.get("submittedBy") or paper.get("submittedOnDailyBy")
     if not isinstance(raw, dict):
         return None
-    username = raw.get("name") or raw.get("user")
+    username = text_or_none(raw.get("name")) or text_or_none(raw.get("user"))
     if not username:
         return None
     return Submitter(
-        username=str(username), fullname=raw.get("fullname"), avatar_url=_avatar(raw.get("avatarUrl"))
+        username=username,
+        fullname=text_or_none(raw.get("fullname")),
+        avatar_url=_avatar(raw.get("avatarUrl")),
     )
-
-
-def _int_or_none(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def parse_entry(entry: object, position: int, label: str) -> tuple[Paper, dict]:
@@ -85,10 +85,11 @@ def parse_entry(entry: object, position: int, label: str) -> tuple[Paper, dict]:
     title = _clean(paper.get("title") or entry.get("title"))
     if not title:
         raise IngestError(label, f"entry {position} ({arxiv_id}) has no title")
+    raw_authors = paper.get("authors")
     authors = [
-        Author(name=_clean(a.get("name")), hidden=bool(a.get("hidden")))
-        for a in paper.get("authors") or []
-        if isinstance(a, dict) and a.get("name")
+        Author(name=_clean(a.get("name")), hidden=a.get("hidden") is True)
+        for a in (raw_authors if isinstance(raw_authors, list) else [])
+        if isinstance(a, dict) and _clean(a.get("name"))
     ]
     keywords = paper.get("ai_keywords")
     record = Paper(
@@ -98,15 +99,15 @@ def parse_entry(entry: object, position: int, label: str) -> tuple[Paper, dict]:
         abstract=_clean(paper.get("summary") or entry.get("summary")),
         authors=authors,
         submitted_at=parse_iso(paper.get("publishedAt")),
-        github_repo=paper.get("githubRepo") or None,
-        github_stars=_int_or_none(paper.get("githubStars")),
-        project_page=paper.get("projectPage") or None,
+        github_repo=text_or_none(paper.get("githubRepo")),
+        github_stars=int_or_none(paper.get("githubStars")),
+        project_page=text_or_none(paper.get("projectPage")),
         organization=_organization(paper.get("organization") or entry.get("organization")),
         ai_summary=_clean(paper.get("ai_summary")) or None,
-        ai_keywords=[str(k) for k in keywords] if isinstance(keywords, list) else None,
-        upvotes=_int_or_none(paper.get("upvotes")),
-        num_comments=_int_or_none(entry.get("numComments")),
-        thumbnail=entry.get("thumbnail") or None,
+        ai_keywords=[k for k in map(text_or_none, keywords) if k] if isinstance(keywords, list) else None,
+        upvotes=int_or_none(paper.get("upvotes")),
+        num_comments=int_or_none(entry.get("numComments")),
+        thumbnail=text_or_none(entry.get("thumbnail")),
     )
     return record, paper
 
@@ -134,10 +135,12 @@ def parse_day(data: object, day: date, label: str) -> tuple[list[Paper], list[Da
 
 
 def _decode(body: bytes, label: str) -> object:
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IngestError(label, f"malformed JSON: {exc}") from None
+    return loads(body, label)
+
+
+def _paper_id(entry: object) -> object:
+    paper = entry.get("paper") if isinstance(entry, dict) else None
+    return paper.get("id") if isinstance(paper, dict) else None
 
 
 def day_batch(body: bytes, day: date, label: str, source: str) -> Batch | Failure:
@@ -199,10 +202,8 @@ def fetch_days(
                 if not isinstance(chunk, list):
                     entries = chunk  # let parse_day name the problem
                     break
-                seen = {e.get("paper", {}).get("id") for e in entries if isinstance(e, dict)}
-                fresh = [
-                    e for e in chunk if not (isinstance(e, dict) and e.get("paper", {}).get("id") in seen)
-                ]
+                seen = {str(_paper_id(e)) for e in entries if _paper_id(e) is not None}
+                fresh = [e for e in chunk if _paper_id(e) is None or str(_paper_id(e)) not in seen]
                 entries.extend(fresh)
                 if len(chunk) < PAGE_LIMIT or not fresh:
                     break

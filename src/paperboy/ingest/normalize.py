@@ -11,9 +11,10 @@ import unicodedata
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from paperboy.ingest.dates import EARLIEST, plausible
 from paperboy.models import Author
 
-__all__ = ["decode_tex_accents", "parse_rfc822", "parse_rfc822_utc", "split_authors"]
+__all__ = ["decode_tex_accents", "parse_rfc822", "parse_rfc822_utc", "split_authors", "version_number"]
 
 _MONTHS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
            "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12}  # fmt: skip
@@ -33,6 +34,17 @@ _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _NOT_AUTHORS = frozenset({"et al", "et al.", "others"})
 _LEGEND_SPLIT = re.compile(r"(?:^|,|;)?\s*\((\d{1,2}|[a-z])\)\s*")
 _MARKERS = re.compile(r"^[\w\s,;&]*$")
+
+
+def version_number(tag: object) -> int | None:
+    """``"v3"`` -> 3; ``None`` for anything else (wrong type, no digits, too many digits for the store).
+
+    At most nine ASCII digits, so the number always fits the store's 32-bit column. No regex: the snapshot
+    loader calls this for every version of 2.7 M records.
+    """
+    if isinstance(tag, str) and 1 < len(tag) <= 10 and tag[0] == "v" and tag.isascii() and tag[1:].isdigit():
+        return int(tag[1:])
+    return None
 
 
 def _accent(base: str, mark: str) -> str:
@@ -154,9 +166,12 @@ def parse_rfc822(text: str) -> datetime:
     """
     try:
         value = parsedate_to_datetime(text.strip())
-    except (TypeError, ValueError, IndexError) as exc:
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
         raise ValueError(f"not an RFC-822 date: {text!r}") from exc
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    value = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if not plausible(value):
+        raise ValueError(f"date before 1900: {text!r}")
+    return value
 
 
 def parse_rfc822_utc(text: str) -> datetime:
@@ -172,9 +187,12 @@ def parse_rfc822_utc(text: str) -> datetime:
         if month is not None and len(clock) == 3:
             hour, minute, second = clock
             try:
-                return datetime(
-                    int(parts[3]), month, int(parts[1]), int(hour), int(minute), int(second), 0, UTC
-                )
-            except ValueError:
+                year = int(parts[3])
+                if year >= EARLIEST.year:  # earlier years fall through to parse_rfc822, which refuses them
+                    return datetime(year, month, int(parts[1]), int(hour), int(minute), int(second), 0, UTC)
+            except (ValueError, OverflowError):  # OverflowError: a field too large for a C long
                 pass
-    return parse_rfc822(text).astimezone(UTC)
+    try:
+        return parse_rfc822(text).astimezone(UTC)
+    except OverflowError as exc:  # 9999-12-31 with a negative offset is past the calendar's end in UTC
+        raise ValueError(f"not a representable date: {text!r}") from exc

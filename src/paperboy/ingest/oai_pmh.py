@@ -4,7 +4,9 @@ OAI-PMH is how a deployment back-fills or follows all of arXiv incrementally: ea
 token, deleted records arrive as bare headers, and protocol errors arrive as an ``<error code>`` element with
 HTTP 200. Two metadata formats are read: ``arXivRaw`` (full version history, one typed author string) and
 ``arXiv`` (structured authors, dates only). Every text node is whitespace-collapsed because real responses are
-hard-wrapped and some recordings are re-indented.
+hard-wrapped and some recordings are re-indented. A record that cannot be read is set aside with its reason in
+``OaiPage.rejected``; the rest of the page, and the resumption token, are kept, so one odd record never stalls
+a harvest.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 from lxml import etree
 
 from paperboy.errors import IngestError
-from paperboy.ingest.normalize import decode_tex_accents, parse_rfc822_utc, split_authors
+from paperboy.ingest.dates import plausible
+from paperboy.ingest.normalize import decode_tex_accents, parse_rfc822_utc, split_authors, version_number
 from paperboy.ingest.xmlsafe import clean_text, find_text, local_name, parse_xml
 from paperboy.models import Author, Paper, split_arxiv_id
 
@@ -37,9 +40,13 @@ class OaiError(IngestError):
 
 @dataclass(slots=True)
 class OaiPage:
-    """One response: its papers, the ids arXiv deleted, and where the next page starts (``None`` = done)."""
+    """One response: its papers, the ids arXiv deleted, and where the next page starts (``None`` = done).
+
+    ``rejected`` holds one reason per unreadable record, each naming the record, for the caller to report.
+    """
 
     papers: list[Paper] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
     deleted_ids: list[str] = field(default_factory=list)
     resumption_token: str | None = None
     complete_list_size: int | None = None
@@ -65,7 +72,13 @@ def parse_list_records(data: bytes, label: str) -> OaiPage:
         raise IngestError(label, "response has neither <ListRecords> nor <GetRecord>")
     page = OaiPage()
     for record in container.iterfind(f"{OAI}record"):
-        _add_record(page, record, label)
+        try:
+            _add_record(page, record, label)
+        except IngestError as exc:
+            identifier = record.findtext(f"{OAI}header/{OAI}identifier") or "without identifier"
+            identifier = clean_text(identifier)
+            named = identifier in exc.reason or "record " in exc.reason
+            page.rejected.append(exc.reason if named else f"record {identifier}: {exc.reason}")
     token = container.find(f"{OAI}resumptionToken")
     if token is not None:
         page.resumption_token = clean_text(token.text) or None
@@ -139,8 +152,9 @@ def _parse_raw(body: etree._Element, label: str) -> Paper:
     versions: list[tuple[int, datetime, str, str]] = []
     for node in body.iterfind(f"{RAW}version"):
         tag = (node.get("version") or "").strip()
+        number = version_number(tag)
         date_text = find_text(node, f"{RAW}date")
-        if not tag.startswith("v") or not tag[1:].isdigit() or not date_text:
+        if number is None or not date_text:
             raise IngestError(label, f"record {fields['arxiv_id']}: unreadable version {tag!r}")
         try:
             when = parse_rfc822_utc(date_text)
@@ -148,7 +162,7 @@ def _parse_raw(body: etree._Element, label: str) -> Paper:
             raise IngestError(label, f"record {fields['arxiv_id']}: {exc}") from exc
         size = find_text(node, f"{RAW}size") or ""
         source_type = find_text(node, f"{RAW}source_type") or ""
-        versions.append((int(tag[1:]), when, size, source_type))
+        versions.append((number, when, size, source_type))
     versions.sort(key=lambda v: v[0])
     latest = versions[-1] if versions else None
     return Paper(
@@ -165,9 +179,12 @@ def _day(text: str | None, name: str, label: str) -> datetime | None:
     if not text:
         return None
     try:
-        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+        value = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError as exc:
         raise IngestError(label, f"<{name}> is not a YYYY-MM-DD date: {text!r}") from exc
+    if not plausible(value):
+        raise IngestError(label, f"<{name}> is before 1900: {text!r}")
+    return value
 
 
 def _parse_arxiv(body: etree._Element, label: str) -> Paper:

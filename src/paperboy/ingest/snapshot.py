@@ -9,13 +9,13 @@ line by line with a bounded line length, and a 0-based line index that the runne
 from __future__ import annotations
 
 import gzip
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from paperboy.errors import IngestError
-from paperboy.ingest.normalize import decode_tex_accents, parse_rfc822_utc, split_authors
+from paperboy.ingest.jsonsafe import loads
+from paperboy.ingest.normalize import decode_tex_accents, parse_rfc822_utc, split_authors, version_number
 from paperboy.models import Author, Paper, split_arxiv_id
 
 __all__ = ["MAX_LINE_BYTES", "iter_snapshot_lines", "parse_snapshot_line", "parse_snapshot_record"]
@@ -56,9 +56,11 @@ def iter_snapshot_lines(path: Path, start_line: int = 0) -> Iterator[tuple[int, 
 def parse_snapshot_line(line: bytes, label: str) -> Paper:
     """Decode one JSON line and parse it; bad JSON becomes an ``IngestError`` naming ``label`` (file:line)."""
     try:
-        obj = json.loads(line)
-    except ValueError as exc:
-        raise IngestError(label, f"not a JSON object: {exc}") from exc
+        obj = loads(line, label)
+    except IngestError as exc:
+        raise IngestError(
+            label, f"not a JSON object: {exc.reason.removeprefix('malformed JSON: ')}"
+        ) from None
     if not isinstance(obj, dict):
         raise IngestError(label, "not a JSON object")
     return parse_snapshot_record(obj, label)
@@ -75,14 +77,14 @@ def _authors(obj: dict[str, Any]) -> list[Author]:
     """``authors_parsed`` rows are ``[last, first, suffix, affiliation...]`` with accents already decoded."""
     parsed = obj.get("authors_parsed")
     if not parsed or not isinstance(parsed, list):
-        return split_authors(obj.get("authors"))
+        return _typed_authors(obj)
     authors: list[Author] = []
     for row in parsed:
         if not isinstance(row, list) or not row:
             continue
-        last = row[0] or ""
-        first = row[1] if len(row) > 1 and row[1] else ""
-        suffix = row[2] if len(row) > 2 and row[2] else ""
+        last = row[0] if isinstance(row[0], str) else ""
+        first = row[1] if len(row) > 1 and isinstance(row[1], str) else ""
+        suffix = row[2] if len(row) > 2 and isinstance(row[2], str) else ""
         name = f"{first} {last} {suffix}" if suffix else f"{first} {last}" if first else last
         name = " ".join(name.split())
         if "\\" in name:
@@ -93,7 +95,13 @@ def _authors(obj: dict[str, Any]) -> list[Author]:
         if len(row) > 3:
             affiliation = "; ".join(a for a in (_text(x) for x in row[3:]) if a) or None
         authors.append(Author(name, affiliation))
-    return authors or split_authors(obj.get("authors"))
+    return authors or _typed_authors(obj)
+
+
+def _typed_authors(obj: dict[str, Any]) -> list[Author]:
+    """The free-text ``authors`` field, the fallback when ``authors_parsed`` is missing or empty."""
+    typed = obj.get("authors")
+    return split_authors(typed) if isinstance(typed, str) else []
 
 
 def parse_snapshot_record(obj: dict[str, Any], label: str = "arxiv-snapshot") -> Paper:
@@ -112,15 +120,15 @@ def parse_snapshot_record(obj: dict[str, Any], label: str = "arxiv-snapshot") ->
     version = None
     first_created = last_created = None
     first_number = 1 << 30
-    for entry in obj.get("versions") or ():
+    versions = obj.get("versions")
+    for entry in versions if isinstance(versions, list) else ():
         if not isinstance(entry, dict):
             continue
         tag = entry.get("version") or ""
-        try:
-            number = int(tag[1:])
-        except ValueError:
-            raise IngestError(label, f"record {arxiv_id}: unreadable version {tag!r}") from None
+        number = version_number(tag)
         created = entry.get("created")
+        if number is None or not isinstance(created, str | None):
+            raise IngestError(label, f"record {arxiv_id}: unreadable version {tag!r} created {created!r}")
         if version is None or number > version:
             version, last_created = number, created
         if number < first_number:
@@ -131,7 +139,8 @@ def parse_snapshot_record(obj: dict[str, Any], label: str = "arxiv-snapshot") ->
     except ValueError as exc:
         raise IngestError(label, f"record {arxiv_id}: {exc}") from exc
 
-    categories = (obj.get("categories") or "").split()
+    categories = obj.get("categories")
+    categories = categories.split() if isinstance(categories, str) else []
     return Paper(
         arxiv_id=arxiv_id,
         title=title,

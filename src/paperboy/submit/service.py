@@ -78,6 +78,9 @@ def fetch_paper(client: PoliteClient, api_url: str, arxiv_id: str) -> Paper:
     for paper in page.papers:
         if paper.arxiv_id == arxiv_id:
             return paper
+    if page.rejected:
+        log.warning("unreadable arXiv entry for %s: %s", arxiv_id, "; ".join(page.rejected))
+        raise rules.ArxivUnavailable()
     raise rules.NoSuchPaper(arxiv_id)
 
 

@@ -6,6 +6,8 @@ Links written by users get ``rel="ugc nofollow noopener"``; only http, https and
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -40,10 +42,12 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 MAX_COMMENT_LENGTH = 10_000
+# nh3 hands the text to Rust as UTF-8, which cannot encode a lone surrogate (JSON "\ud800" can make one).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def render_comment(source: str) -> str:
-    html = _MD.render(source)
+    html = _MD.render(_LONE_SURROGATE.sub("\ufffd", source))
     # Headings inside a comment must not outrank the page's own: h1/h2 become plain paragraphs via nh3's drop.
     return nh3.clean(
         html,
