@@ -116,7 +116,6 @@ class Worker:
             log.info("leading the schedule (%s)", self.lock.holder)
             self.leading = True
         self.ingest_due(now)
-        self.backfill_metadata()
         report = queue(
             self.engine, self.settings, now, None, recommender_factory(self.engine, self.settings, now)
         )
@@ -125,6 +124,7 @@ class Worker:
         sent = Sender(self.engine, self.settings).run(wait=False)
         if sent.sent or sent.retried or sent.bounced:
             log.info("outbox: %s", sent.summary())
+        self.backfill_metadata()  # last: it waits on arXiv, and nothing depends on it in time
         return True
 
     def backfill_metadata(self) -> int:

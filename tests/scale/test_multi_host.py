@@ -107,9 +107,11 @@ def test_two_app_hosts_on_one_database_answer_alike(tmp_path: Path) -> None:
             AT_ONCE,
             "host A kept serving the paper page from before the comment on host B",
         )
-        # Links signed with the shared secret on one host open on the other (here the personal Atom feed).
-        feed = re.search(r'/for-you/[^"]+\.atom', a.get("/for-you").text)
-        assert feed is not None
+        # A private link made on one host opens on the other (here the personal Atom feed).
+        made = a.post("/settings/feed", data={"csrf_token": token})
+        assert made.status_code == 200, made.text[:500]
+        feed = re.search(r'/for-you/[^"<\s]+\.atom', made.text)
+        assert feed is not None, made.text[:500]
         assert reader_b.get(feed.group(0)).status_code == 200
         forged = a.post(f"/papers/{arxiv_id}/vote", data={"csrf_token": "forged", "value": "0"})
         assert forged.status_code == 403  # and a wrong token is refused on either host
