@@ -114,7 +114,7 @@ def staged(site: BrowserSite) -> BrowserSite:
 
 
 def luminance(css_colour: str) -> float:
-    """WCAG relative luminance of a computed ``rgb(r, g, b)`` colour: near 0 for our dark, near 1 for light."""
+    """WCAG relative luminance of a computed ``rgb(r, g, b)``: near 0 for our dark, near 1 for light."""
     channels = [int(c) / 255 for c in re.findall(r"\d+", css_colour)[:3]]
     r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
