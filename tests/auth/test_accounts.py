@@ -16,7 +16,8 @@ from paperboy.auth.network import throttle_subject
 from paperboy.config import Settings
 from paperboy.server import create_app
 from paperboy.store import accounts
-from tests.auth.conftest import Site, csrf, log_in, sign_up
+from tests.auth.conftest import csrf, log_in, sign_up
+from tests.sites import Site, make_site
 
 
 def test_signup_verify_login_logout(site: Site) -> None:
@@ -59,7 +60,7 @@ def test_same_answer_for_unknown_and_known_accounts(site: Site) -> None:
 
 
 def test_login_throttle_answers_429_with_retry_after_and_never_locks_forever(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    site = Site(engine, tmp_path / "mail", login_limit=3, throttle_minutes=1)
+    site = make_site(engine, tmp_path, login_limit=3, throttle_minutes=1)
     service.create_user(site.engine, "ada", "ada@example.org", "correct horse battery", admin=False)
     client = site.client()
     codes = [log_in(client, password="wrong password!").status_code for _ in range(4)]

@@ -17,7 +17,8 @@ from paperboy.rank.diversity import mmr
 from paperboy.rank.recommend import DenseSpace, KeywordSpace, ProfileItem, item_weight, recommend
 from paperboy.store.schema import recommendations, subscriptions, users
 from paperboy.store.votes import set_vote
-from tests.auth.conftest import Site, csrf, log_in, sign_up
+from tests.auth.conftest import csrf, log_in, sign_up
+from tests.sites import make_site
 
 NOW = datetime(2025, 9, 26, tzinfo=UTC)
 
@@ -74,7 +75,10 @@ def test_library_formats() -> None:
 
 
 def test_for_you_page_feed_and_digest_settings(papers_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    site = Site(papers_engine, tmp_path / "mail")
+    site = make_site(
+        papers_engine,
+        tmp_path,
+    )
     client = site.client()
     sign_up(site, client)
     client.get(site.last_link("/verify"))
