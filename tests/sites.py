@@ -188,11 +188,13 @@ def make_site(
     folder: Path,
     *,
     hf_days: Iterable[date | str] = (),
+    cls: type[Site] = Site,
     **overrides: object,
 ) -> Site:
     """A site on ``engine`` (or a database URL, migrated here), with real days loaded and settings overridden.
 
-    Mail goes to ``folder/mail`` and the search index to ``folder/search-index``, with no background thread.
+    Mail goes to ``folder/mail`` and the search index to ``folder/search-index``, with no background thread;
+    ``cls`` builds a subclass of ``Site`` with helpers of its own.
     """
     from tests.conftest import load_hf_daily
 
@@ -212,4 +214,4 @@ def make_site(
         **overrides,
     }
     settings = Settings(**values)  # type: ignore[arg-type]
-    return Site(engine, settings, create_app(settings, engine=engine), folder / "mail")
+    return cls(engine, settings, create_app(settings, engine=engine), folder / "mail")
