@@ -68,11 +68,14 @@ class EmbedJob:
         report = EmbedReport()
         step = self.batch_size * 4
         finished = True
-        for start in range(0, len(changed), step):
+        start = 0
+        while start < len(changed):
             if stop is not None and stop.is_set() or limit is not None and report.embedded >= limit:
                 finished = False
                 break
-            chunk = changed[start : start + step]
+            size = step if limit is None else min(step, limit - report.embedded)  # never past ``limit``
+            chunk = changed[start : start + size]
+            start += len(chunk)
             report.embedded += self._batch([pid for pid, _ in chunk])
             report.checked += len(chunk)
             self._seen.update(chunk)
