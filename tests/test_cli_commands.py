@@ -122,7 +122,7 @@ def test_embed_stores_vectors_that_search_by_meaning_uses(cli: Invoke, db: Engin
     assert re.search(r"^5 papers embedded with", first, re.M), first
     ok(cli("embed", "--no-similar"))
     with db.connect() as conn:
-        embedded = conn.execute(sa.select(sa.func.count(sa.distinct(paper_embeddings.c.paper_id)))).scalar()
+        embedded = conn.execute(sa.select(sa.func.count(paper_embeddings.c.paper_id.distinct()))).scalar()
     assert embedded == 17
     again = ok(cli("embed", "--no-similar"))
     assert re.search(r"^0 papers embedded", again, re.M), "a second run redoes nothing"
@@ -140,7 +140,7 @@ def test_demo_loads_the_saved_days_offline(cli: Invoke, db: Engine, tmp_path: Pa
     expected = {e["paper"]["id"] for day in days for e in json.loads((HF_DAILY / f"{day}.json").read_text())}
     with db.connect() as conn:
         stored = {a for (a,) in conn.execute(sa.select(papers.c.arxiv_id))}
-        featured = {d.isoformat() for (d,) in conn.execute(sa.select(sa.distinct(daily_entries.c.day)))}
+        featured = {d.isoformat() for (d,) in conn.execute(sa.select(daily_entries.c.day).distinct())}
     assert stored == expected and featured == set(days)
 
 

@@ -114,7 +114,7 @@ class Login:
             self.accepted += 1
         else:
             self.refused += 1
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # not handled: aiosmtpd answers 235 or 535 itself
 
 
 class SmtpServer:

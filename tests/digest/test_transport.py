@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 
 from paperboy.digest.outbox import queue
 from paperboy.digest.send import Sender
-from paperboy.store.schema import digest_outbox
+from paperboy.store import outbox
+from paperboy.store.schema import digest_outbox, subscriptions
 from tests.digest.conftest import FRIDAY_MORNING, add_subscribers, digest_settings
 from tests.digest.smtp_server import Handler, Login, SmtpServer
 
@@ -49,6 +50,9 @@ def test_a_wrong_smtp_password_sends_nothing_and_keeps_the_digest(
     assert smtps.login is not None and smtps.login.refused >= 1
     with papers_engine.connect() as conn:
         assert conn.execute(sa.select(digest_outbox.c.status)).scalar_one() == "pending"
+        # Our bad password is not the reader's fault: no hard bounce, nobody suppressed.
+        assert conn.execute(sa.select(subscriptions.c.status)).scalar_one() == "active"
+        assert not outbox.is_suppressed(conn, "reader0@example.org")
 
 
 def test_a_digest_still_refused_after_the_retry_window_is_given_up(
