@@ -157,7 +157,7 @@ def test_others_cannot_edit_and_moderators_hide(site: BrowserSite, open_context)
 
     mod.get_by_role("button", name="Hide paper").click()
     mod.wait_for_url(f"{site.url}/papers/{MODERATED}")
-    assert "Hidden by a moderator" in mod.get_by_role("status").inner_text()
+    assert "Hidden by a moderator" in mod.locator(".moderation-banner[role=status]").inner_text()
     assert mod.get_by_role("button", name="Unhide paper").is_visible()
 
     gone = stranger.goto(f"{site.url}/papers/{MODERATED}")
