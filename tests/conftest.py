@@ -18,10 +18,10 @@ from sqlalchemy.engine import Engine
 from paperboy.config import Settings
 from paperboy.store.engine import create_engine
 from paperboy.store.migrate import upgrade
+from tests.conftest_data import FIXTURES, HF_DAILY, SHARED_DATA
 
-SHARED_DATA = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data").resolve()
-HF_DAILY = SHARED_DATA / "hf_daily"
-FIXTURES = Path(__file__).with_name("fixtures")
+__all__ = ["FIXTURES", "HF_DAILY", "SHARED_DATA"]  # imported from here by many tests
+
 # Session apps must not embed thousands of papers in the background (search tests embed their own).
 os.environ.setdefault("PAPERBOY_SEARCH_EMBED_BACKGROUND", "false")
 # One secret for the whole run, so no test writes a generated secret file into the working folder

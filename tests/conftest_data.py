@@ -11,6 +11,7 @@ from pathlib import Path
 
 SHARED_DATA = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data").resolve()
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HF_DAILY = SHARED_DATA / "hf_daily"
 
 ARXIV_API = SHARED_DATA / "arxiv_api_atom" / "arxiv.py_fixtures"
 ARXIV_API_DECODED = ARXIV_API / "decoded"

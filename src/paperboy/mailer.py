@@ -168,6 +168,13 @@ class SmtpSession:
         except smtplib.SMTPServerDisconnected as exc:
             self.close()
             raise MailError(f"SMTP server disconnected: {exc}") from None
+        except smtplib.SMTPAuthenticationError as exc:
+            # Our login was refused: a fault of this site's settings, never of the recipient's address, so
+            # no code (a 535 here must not read as a hard bounce that suppresses the reader for good).
+            self.close()
+            raise MailError(
+                f"SMTP login refused ({exc.smtp_code}): check PAPERBOY_SMTP_USER / _PASSWORD"
+            ) from None
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code == 421:  # the server is closing this connection
                 self.close()

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from paperboy.api.me_schemas import LibraryChangeOut, LibraryOut
 from paperboy.store.schema import library_items
-from tests.community.conftest import OLD_STYLE, POPULAR, QUIET, Site, site  # noqa: F401
+from tests.community.conftest import OLD_STYLE, POPULAR, QUIET, site  # noqa: F401
+from tests.sites import Site
 
 
 def test_library_round_trip_with_a_token(site: Site) -> None:

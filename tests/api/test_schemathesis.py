@@ -8,7 +8,6 @@ paper, so submissions end in a documented 4xx instead of the network.
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,14 +25,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from paperboy.auth.secrets_util import digest
-from paperboy.config import Settings
-from paperboy.server import create_app
-from paperboy.store import accounts
-from paperboy.store import sessions as session_store
-from paperboy.store.engine import create_engine
-from paperboy.store.migrate import upgrade
-from tests.conftest import HF_DAILY, SHARED_DATA, load_hf_daily, make_postgres_database
+from tests.conftest import SHARED_DATA, make_postgres_database
+from tests.sites import make_site
 from tests.upstream import Reply, Upstream
 
 DAYS = [date(2026, 8, 21) - timedelta(days=n) for n in range(3)]  # 3 real days, 40-odd papers
@@ -64,45 +57,27 @@ def _database(kind: str, folder: Path) -> tuple[str, object]:
     return make_postgres_database()
 
 
-def _seed(url: str, folder: Path) -> tuple[object, str]:
-    engine = create_engine(url)
-    upgrade(engine)
-    days = folder / "days"
-    days.mkdir()
-    for day in DAYS:
-        (days / f"{day.isoformat()}.json").symlink_to(HF_DAILY / f"{day.isoformat()}.json")
-    load_hf_daily(engine, days)
-    token = "pbt_" + secrets.token_urlsafe(32)
-    with engine.begin() as conn:
-        user_id = accounts.create(conn, "fuzzer", "fuzzer@example.org", "not-a-hash", verified=True)
-        session_store.create_api_token(conn, user_id, "schemathesis", digest(token))
-    return engine, token
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def fuzz_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzSite]:
     folder = tmp_path_factory.mktemp(f"fuzz-{request.param}")
     url, drop = _database(request.param, folder)
-    engine, token = _seed(url, folder)
     empty_feed = next(NOTHING.glob("id_0808.05394_s0_m100_*.json")).read_text()
     with Upstream() as arxiv:
         arxiv.fallback = Reply(
             200, json.loads(empty_feed)["body"].encode(), {"Content-Type": "application/atom+xml"}
         )
-        options = Settings(
-            database_url=url,
-            search_index_dir=folder / "search-index",
-            search_embed_background=False,
+        site = make_site(
+            url,
+            folder,
+            hf_days=DAYS,
             arxiv_api_url=arxiv.url + "/api/query",
             arxiv_min_interval=0,
             http_backoff=0.01,
         )
-        app = create_app(options, engine=engine)
-        yield FuzzSite(app, token)
-        search = getattr(app.state, "search", None)
-        if search is not None:
-            search.close()
-    engine.dispose()
+        with site:
+            site.add_user("fuzzer")
+            yield FuzzSite(site.app, site.token("fuzzer"))
+    site.engine.dispose()
     if drop is not None:
         drop()
 

@@ -1,47 +1,16 @@
-"""A small app on a fresh database (SQLite and PostgreSQL) with mail written to files."""
+"""Account tests run on a small site per test (SQLite and PostgreSQL) with mail written to files."""
 
 from __future__ import annotations
 
 import re
-from email import message_from_bytes
-from email.message import Message
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from paperboy.config import Settings
-from paperboy.server import create_app
-
-
-class Site:
-    def __init__(self, engine: Engine, mail_dir: Path, **overrides: object) -> None:
-        self.engine = engine
-        self.mail_dir = mail_dir
-        values: dict = {
-            "database_url": str(engine.url),
-            "mail_backend": "file",
-            "mail_dir": mail_dir,
-            "base_url": "http://testserver",
-        }
-        self.settings = Settings(**{**values, **overrides})
-        self.app = create_app(self.settings, engine=engine)
-
-    def client(self) -> TestClient:
-        return TestClient(self.app)
-
-    def mails(self) -> list[Message]:
-        return [
-            message_from_bytes(p.read_bytes())
-            for p in sorted(self.mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-        ]
-
-    def last_link(self, path: str) -> str:
-        body = self.mails()[-1].get_payload(decode=True).decode()
-        match = re.search(rf"http://testserver({re.escape(path)}\?token=[\w.\-]+)", body)
-        assert match, body
-        return match.group(1)
+from tests.sites import PASSWORD, Site, make_site
 
 
 def csrf(client: TestClient, path: str = "/login") -> str:
@@ -56,7 +25,7 @@ def sign_up(
     client: TestClient,
     username: str = "ada",
     email: str = "ada@example.org",
-    password: str = "correct horse battery",
+    password: str = PASSWORD,
 ) -> None:
     response = client.post(
         "/signup",
@@ -71,7 +40,7 @@ def sign_up(
     assert "Check your inbox" in response.text
 
 
-def log_in(client: TestClient, login: str = "ada", password: str = "correct horse battery", **extra: str):
+def log_in(client: TestClient, login: str = "ada", password: str = PASSWORD, **extra: str):
     return client.post(
         "/login",
         data={"login": login, "password": password, "csrf_token": csrf(client), **extra},
@@ -80,5 +49,6 @@ def log_in(client: TestClient, login: str = "ada", password: str = "correct hors
 
 
 @pytest.fixture
-def site(engine: Engine, tmp_path: Path) -> Site:
-    return Site(engine, tmp_path / "mail")
+def site(engine: Engine, tmp_path: Path) -> Iterator[Site]:
+    with make_site(engine, tmp_path) as built:
+        yield built

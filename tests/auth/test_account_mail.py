@@ -18,9 +18,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from paperboy.auth import service
-from tests.auth.conftest import Site, csrf, log_in, sign_up
+from tests.auth.conftest import csrf, log_in, sign_up
 from tests.conftest import LiveServer
 from tests.digest.smtp_server import Handler, SmtpServer
+from tests.sites import Site, make_site
 
 PASSWORD = "correct horse battery"
 SMTP_DELAY = 1.5  # seconds the SMTP server takes to accept a message
@@ -31,7 +32,7 @@ def _from(site: Site, address: str) -> TestClient:
 
 
 def test_resending_the_confirmation_link_is_limited(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    site = Site(engine, tmp_path / "mail", account_mail_limit=3)
+    site = make_site(engine, tmp_path, account_mail_limit=3)
     client = site.client()
     sign_up(site, client)  # mail 1
     assert log_in(client).status_code == 303
@@ -52,7 +53,7 @@ def test_resending_the_confirmation_link_is_limited(engine, tmp_path) -> None:  
 
 
 def test_many_networks_cannot_mail_one_victim_many_times(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    site = Site(engine, tmp_path / "mail", account_mail_limit=3)
+    site = make_site(engine, tmp_path, account_mail_limit=3)
     service.create_user(site.engine, "victim", "victim@example.org", PASSWORD, admin=False)
     for n in range(8):  # eight networks, eight spellings, each under its own per-network limit
         browser = _from(site, f"198.51.100.{n}")
@@ -113,7 +114,7 @@ def _main(html: str) -> str:
 
 
 def test_reset_answer_is_the_same_and_as_fast_for_known_and_unknown(engine, tmp_path, slow_smtp) -> None:  # type: ignore[no-untyped-def]
-    site = Site(engine, tmp_path / "mail", **slow_smtp.settings())
+    site = make_site(engine, tmp_path, **slow_smtp.settings())
     service.create_user(site.engine, "ada", "ada@example.org", PASSWORD, admin=False)
     with LiveServer(site.app) as live, httpx.Client(base_url=live.url, trust_env=False, timeout=30) as client:
         _post_form(client, "/reset", {"email": "warm@example.org"})  # first-request costs out of the way
@@ -129,7 +130,7 @@ def test_reset_answer_is_the_same_and_as_fast_for_known_and_unknown(engine, tmp_
 
 
 def test_signup_answer_does_not_wait_for_the_mail(engine, tmp_path, slow_smtp) -> None:  # type: ignore[no-untyped-def]
-    site = Site(engine, tmp_path / "mail", **slow_smtp.settings())
+    site = make_site(engine, tmp_path, **slow_smtp.settings())
     service.create_user(site.engine, "ada", "ada@example.org", PASSWORD, admin=False)
     with LiveServer(site.app) as live, httpx.Client(base_url=live.url, trust_env=False, timeout=30) as client:
         _post_form(client, "/reset", {"email": "warm@example.org"})
@@ -152,7 +153,7 @@ def test_a_hard_bounce_stops_account_mail_to_that_address(engine, tmp_path) -> N
     from paperboy.store import outbox
 
     with SmtpServer(Handler(perm_rate=1.0), None) as gone:
-        site = Site(engine, tmp_path / "mail", **gone.settings())
+        site = make_site(engine, tmp_path, **gone.settings())
         service.create_user(site.engine, "ada", "ada@example.org", PASSWORD, admin=False)
         client = site.client()
         for _ in range(2):

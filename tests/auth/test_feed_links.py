@@ -10,7 +10,8 @@ from itsdangerous import URLSafeSerializer
 from paperboy.auth import service
 from paperboy.auth.site_secret import KNOWN_DEVELOPMENT_SECRET
 from paperboy.store.schema import feed_tokens
-from tests.auth.conftest import Site, csrf, log_in
+from tests.auth.conftest import csrf, log_in
+from tests.sites import Site
 
 ATOM = "application/atom+xml"
 

@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 
 from paperboy.auth import service
 from paperboy.auth.login_limits import DEVICE_COOKIE
-from tests.auth.conftest import Site, log_in
+from tests.auth.conftest import log_in
+from tests.sites import Site, make_site
 
 PASSWORD = "correct horse battery"
 WRONG = "wrong password!"
@@ -19,7 +20,7 @@ def _from(site: Site, address: str) -> TestClient:
 
 
 def test_username_and_email_of_one_account_share_one_counter(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    site = Site(engine, tmp_path / "mail", login_limit=3)
+    site = make_site(engine, tmp_path, login_limit=3)
     service.create_user(site.engine, "erin", "erin@example.org", PASSWORD, admin=False)
     spellings = ["erin", "Erin@Example.org", " erin@example.org "]
     codes = [
@@ -38,7 +39,7 @@ def test_username_and_email_of_one_account_share_one_counter(engine, tmp_path) -
 
 
 def test_unknown_names_are_limited_like_known_ones(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    site = Site(engine, tmp_path / "mail", login_limit=2)
+    site = make_site(engine, tmp_path, login_limit=2)
     codes = [
         log_in(_from(site, f"198.51.100.{n}"), login="ghost", password=WRONG).status_code for n in range(3)
     ]
@@ -46,7 +47,7 @@ def test_unknown_names_are_limited_like_known_ones(engine, tmp_path) -> None:  #
 
 
 def test_good_sign_ins_from_one_network_are_never_throttled(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    site = Site(engine, tmp_path / "mail", login_limit=10)
+    site = make_site(engine, tmp_path, login_limit=10)
     for n in range(12):
         service.create_user(site.engine, f"user{n}", f"user{n}@example.org", PASSWORD, admin=False)
     office = "203.0.113.7"  # one NAT, twelve colleagues
@@ -59,7 +60,7 @@ def test_good_sign_ins_from_one_network_are_never_throttled(engine, tmp_path) ->
 
 
 def test_an_attacker_cannot_lock_the_owner_out(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    site = Site(engine, tmp_path / "mail", login_limit=3)
+    site = make_site(engine, tmp_path, login_limit=3)
     service.create_user(site.engine, "ada", "ada@example.org", PASSWORD, admin=False)
     owner = _from(site, "192.0.2.1")
     assert log_in(owner).status_code == 303 and owner.cookies.get(DEVICE_COOKIE)

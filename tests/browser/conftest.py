@@ -1,38 +1,25 @@
 """The browser suite's world: Debian's chromium driven by Playwright against a real server on a real database.
 
-One chromium serves the whole package (``scope="package"``: Playwright's sync API allows one instance at a
-time, and the community and discovery packages start their own after this one is closed). Each test module
-gets its own site: a fresh SQLite file holding five real Hugging Face days, mail written to ``.eml`` files, a
-local replay of arXiv's API, and uvicorn on a free port whose URL is also the site's ``base_url`` so emailed
-links open in the browser. Nothing is mocked; pages reach no host but the test server.
+Every browser test lives in this package, and one chromium serves them all (``scope="package"``:
+Playwright's sync API allows one instance at a time). Each test module gets its own site (``make_site``): a
+fresh SQLite file holding five real Hugging Face days, mail written to ``.eml`` files, a local replay of
+arXiv's API, and uvicorn on a free port whose URL is also the site's ``base_url`` so emailed links open in
+the browser. Nothing is mocked; pages reach no host but the test server.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import secrets
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
 
-from paperboy.auth import service as auth_service
-from paperboy.auth.secrets_util import digest
-from paperboy.config import Settings
 from paperboy.http.session import SESSION_COOKIE
-from paperboy.server import create_app
-from paperboy.store import accounts
-from paperboy.store import sessions as session_store
-from paperboy.store.engine import create_engine
-from paperboy.store.migrate import upgrade
-from paperboy.store.schema import users
-from tests.conftest import HF_DAILY, SHARED_DATA, LiveServer, load_hf_daily
+from tests.conftest import SHARED_DATA, LiveServer
+from tests.sites import PASSWORD, Site, make_site
 from tests.upstream import Upstream
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,7 +40,6 @@ DAYS = [LATEST - timedelta(days=n) for n in range(4, -1, -1)]  # 110 real papers
 POPULAR = "2608.19880"  # "EnvHarness…", 163 Hugging Face upvotes, from google
 ORG = "tencent"  # five papers over the loaded days
 AUTHOR = "Yijiang Li"  # four papers over the loaded days
-PASSWORD = "correct horse battery"
 
 SUBMIT_ID = "1605.08386"
 SUBMIT_TITLE = "Heat-bath random walks with Markov bases"
@@ -67,13 +53,6 @@ def script(name: str) -> str:
     return "\n".join(line for line in lines if not line.startswith("//"))
 
 
-def _load_days(engine: Engine, folder: Path) -> None:
-    folder.mkdir()
-    for day in DAYS:
-        (folder / f"{day.isoformat()}.json").symlink_to(HF_DAILY / f"{day.isoformat()}.json")
-    load_hf_daily(engine, folder)
-
-
 class _Deferred:
     """An ASGI app filled in later: the server's port must be known before the app's settings are built."""
 
@@ -83,95 +62,57 @@ class _Deferred:
         await self.app(scope, receive, send)
 
 
-@dataclass
-class BrowserSite:
-    engine: Engine
-    settings: Settings
-    app: object
+class BrowserSite(Site):
+    """A ``Site`` served by uvicorn on a free port (its ``base_url``), with arXiv replayed locally."""
+
     server: LiveServer
     arxiv: Upstream
-    mail_dir: Path
-    users: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def add_user(self, username: str, *, admin: bool = False, fullname: str | None = None) -> int:
+    def add_user(self, name: str, **options) -> int:  # type: ignore[no-untyped-def, override]
         """A confirmed account with a real argon2 hash of ``PASSWORD``, as ``paperboy users create`` makes."""
-        user_id = auth_service.create_user(self.engine, username, f"{username}@example.org", PASSWORD, admin)
-        if fullname is not None:
-            with self.engine.begin() as conn:
-                conn.execute(users.update().where(users.c.id == user_id).values(fullname=fullname))
-        self.users[username] = user_id
-        return user_id
+        options.setdefault("password", PASSWORD)
+        return super().add_user(name, **options)
 
     def add_raw_user(self, username: str, fullname: str | None = None) -> int:
         """An account written straight to the store, skipping the sign-up rules (an imported name could)."""
-        with self.engine.begin() as conn:
-            user_id = accounts.create(
-                conn, username, f"raw{len(self.users)}@example.org", "x", fullname=fullname, verified=True
-            )
-        self.users[username] = user_id
-        return user_id
+        email = f"raw{len(self.users)}@example.org"
+        return super().add_user(username, fullname=fullname, email=email)
 
     def session_cookie(self, username: str) -> dict[str, str]:
         """A server-side session stored exactly as the login form stores one (for tests not about login)."""
-        cookie = secrets.token_urlsafe(32)
-        with self.engine.begin() as conn:
-            session_store.create_session(
-                conn, digest(cookie), self.users[username], secrets.token_urlsafe(32), timedelta(days=1)
-            )
+        cookie, _csrf = self.session(username)
         return {"name": SESSION_COOKIE, "value": cookie, "url": self.url}
-
-    def mails(self, at_least: int = 0, seconds: float = 10) -> list:
-        """The mails written so far; with ``at_least``, wait for that many first (account mails leave
-        after the page has been answered)."""
-        deadline = time.monotonic() + seconds
-        while True:
-            files = sorted(self.mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-            if len(files) >= at_least or time.monotonic() > deadline:
-                return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
-            time.sleep(0.05)
 
     def link_in_last_mail(self, path: str) -> str:
         """The absolute link to ``path`` in the newest mail (which must point at this very server)."""
-        body = self.mails()[-1].get_body(preferencelist=("plain",)).get_content()
-        match = re.search(rf"{re.escape(self.url)}{re.escape(path)}\?token=[\w.\-]+", body)
-        assert match, body
-        return match.group(0)
+        return self.url + self.last_link(path)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserSite]:
     root = tmp_path_factory.mktemp("browser-site")
-    engine = create_engine(f"sqlite:///{root / 'paperboy.db'}")
-    upgrade(engine)
-    _load_days(engine, root / "days")
     deferred = _Deferred()
     with Upstream() as arxiv, LiveServer(deferred) as server:
         arxiv.add_recorded(next(ARXIV_RECORDINGS.glob(f"id_{SUBMIT_ID}_s0_m100_*.json")))
-        settings = Settings(
-            database_url=str(engine.url),
-            mail_backend="file",
-            mail_dir=root / "mail",
+        built = make_site(
+            f"sqlite:///{root / 'paperboy.db'}",
+            root,
+            hf_days=DAYS,
             base_url=server.url,
             arxiv_api_url=arxiv.url + "/api/query",
             arxiv_min_interval=0,
             http_backoff=0.01,
             submission_max_age_days=100_000,  # the recorded paper is from 2016
             page_size=20,  # trending spans pages (its pager shows) and its photos stay a sensible length
-            search_index_dir=root / "search-index",
             search_model="none",  # keyword search only: no model to load
-            search_embed_background=False,
+            cls=BrowserSite,
         )
-        app = create_app(settings, engine=engine)
-        deferred.app = app
-        yield BrowserSite(engine, settings, app, server, arxiv, root / "mail")
-        search = getattr(app.state, "search", None)
-        if search is not None:
-            search.close()
-    engine.dispose()
+        assert isinstance(built, BrowserSite)
+        built.server, built.arxiv = server, arxiv
+        deferred.app = built.app
+        with built:
+            yield built
+    built.engine.dispose()
 
 
 @pytest.fixture(scope="package")

@@ -13,6 +13,8 @@ from tests.browser.conftest import LATEST, BrowserSite, Watch, sign_in
 pytestmark = pytest.mark.browser
 
 PAPER = "2608.18580"  # FACET…, on the latest day
+# Another paper of that day for the moderation test, so neither test sees the other's comments.
+MODERATED = "2608.20335"  # 4DAnyone…
 PAPER_TITLE_START = "FACET"
 
 
@@ -100,7 +102,7 @@ def test_others_cannot_edit_and_moderators_hide(site: BrowserSite, open_context)
     site.add_user("moddy", admin=True)
 
     page = open_context("author").new_page()
-    page.goto(f"{site.url}/papers/{PAPER}")
+    page.goto(f"{site.url}/papers/{MODERATED}")
     page.get_by_label("Add a comment").fill("Mine, and only mine to edit.")
     page.get_by_role("button", name="Post comment").click()
     page.wait_for_url(re.compile(r"#comment-\d+$"))
@@ -112,7 +114,7 @@ def test_others_cannot_edit_and_moderators_hide(site: BrowserSite, open_context)
 
     stranger = open_context("stranger").new_page()
     watch = Watch(stranger)
-    stranger.goto(f"{site.url}/papers/{PAPER}")
+    stranger.goto(f"{site.url}/papers/{MODERATED}")
     theirs = stranger.locator(f"#comment-{comment_id}")
     assert theirs.locator("summary", has_text="Reply").count() == 1
     assert theirs.locator("summary", has_text="Edit").count() == 0
@@ -140,7 +142,7 @@ def test_others_cannot_edit_and_moderators_hide(site: BrowserSite, open_context)
     mod = open_context().new_page()
     mod_watch = Watch(mod)
     sign_in(mod, site, "moddy")
-    mod.goto(f"{site.url}/papers/{PAPER}")
+    mod.goto(f"{site.url}/papers/{MODERATED}")
     mod.locator(f"#comment-{spam_id}").get_by_role("button", name="Hide").click()
     mod.wait_for_url(re.compile(rf"#comment-{spam_id}$"))
     hidden = mod.locator(f"#comment-{spam_id}")
@@ -154,19 +156,19 @@ def test_others_cannot_edit_and_moderators_hide(site: BrowserSite, open_context)
     assert "buy my course" not in stranger.locator("#comments").inner_text()
 
     mod.get_by_role("button", name="Hide paper").click()
-    mod.wait_for_url(f"{site.url}/papers/{PAPER}")
-    assert "Hidden by a moderator" in mod.get_by_role("status").inner_text()
+    mod.wait_for_url(f"{site.url}/papers/{MODERATED}")
+    assert "Hidden by a moderator" in mod.locator(".moderation-banner[role=status]").inner_text()
     assert mod.get_by_role("button", name="Unhide paper").is_visible()
 
-    gone = stranger.goto(f"{site.url}/papers/{PAPER}")
+    gone = stranger.goto(f"{site.url}/papers/{MODERATED}")
     assert gone is not None and gone.status == 404
     stranger.goto(f"{site.url}/papers/date/{LATEST.isoformat()}")
-    assert stranger.locator(f"article.card a[href='/papers/{PAPER}']").count() == 0
+    assert stranger.locator(f"article.card a[href='/papers/{MODERATED}']").count() == 0
     assert stranger.locator("article.card").count() > 0
 
     mod.get_by_role("button", name="Unhide paper").click()  # and back
-    mod.wait_for_url(f"{site.url}/papers/{PAPER}")
+    mod.wait_for_url(f"{site.url}/papers/{MODERATED}")
     stranger.goto(f"{site.url}/papers/date/{LATEST.isoformat()}")
-    assert stranger.locator(f"article.card a[href='/papers/{PAPER}']").count() >= 1
+    assert stranger.locator(f"article.card a[href='/papers/{MODERATED}']").count() >= 1
     watch.assert_clean()
     mod_watch.assert_clean()

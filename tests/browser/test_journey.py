@@ -79,7 +79,7 @@ def test_submit_a_paper_by_pasting_its_link(site: BrowserSite, open_context) -> 
     page.wait_for_url(f"{site.url}/papers/{SUBMIT_ID}?submitted=1")
     assert page.locator("h1").inner_text() == SUBMIT_TITLE
     today = datetime.now(UTC).date()
-    notice = page.get_by_role("status")
+    notice = page.locator(".form-notice[role=status]")
     assert notice.inner_text().startswith("Submitted")
     assert notice.get_by_role("link").get_attribute("href") == f"/papers/date/{today.isoformat()}"
     fetched = [r.query.get("id_list") for r in site.arxiv.requests]

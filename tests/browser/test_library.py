@@ -1,62 +1,45 @@
-# ruff: noqa: F811  (the community fixture `site` is imported by name, then requested as an argument)
 """Save / Not interested and the /library page in a real browser (Debian's chromium): a card's Save button
 answers in place and undoes on a second press, the state survives a reload, the two marks exclude each other,
 the no-JavaScript forms work, and /library lists, files and removes what was saved."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tests.community.conftest import DAY, POPULAR, QUIET, Site, session_for, site  # noqa: F401
-from tests.conftest import LiveServer
+from paperboy.models import Paper
+from tests.browser.conftest import LATEST, POPULAR, BrowserSite, Watch
 
-CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.browser
 
-pytestmark = [pytest.mark.browser, pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is required in CI for the browser tests (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+DAY = LATEST  # POPULAR is featured on it
+QUIET = "2608.00001"  # added to the day here: a paper nobody has saved yet
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
+@pytest.fixture(scope="module", autouse=True)
+def quiet_paper(site: BrowserSite) -> None:
+    site.add_papers(
+        [Paper(arxiv_id=QUIET, title="A quiet paper about sparse kernels", abstract="Kernels, sparsely.")],
+        DAY,
+    )
 
 
 @pytest.fixture
-def server(site: Site) -> Iterator[LiveServer]:
-    with LiveServer(site.app) as live:
-        yield live
+def reader(site: BrowserSite) -> str:
+    """An account of this test's own, so each test starts with an empty library on the module's site."""
+    name = "lib" + str(len(site.users))
+    site.add_user(name)
+    return name
 
 
-def _page(browser: Browser, site: Site, server: LiveServer, javascript: bool = True) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
-    cookie, _csrf = session_for(site.engine, site.users["alice"])
-    context.add_cookies([{"name": "pb_session", "value": cookie, "url": server.url}])
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.problems = problems  # type: ignore[attr-defined]
+def _page(open_context, reader: str, javascript: bool = True):  # type: ignore[no-untyped-def]
+    page = open_context(user=reader, java_script_enabled=javascript).new_page()
+    page.watch = Watch(page)  # type: ignore[attr-defined]
     return page
 
 
-def test_save_on_a_card_then_undo_and_the_library_page(
-    browser: Browser, site: Site, server: LiveServer
-) -> None:
-    page = _page(browser, site, server)
-    page.goto(f"{server.url}/papers/date/{DAY.isoformat()}")
+def test_save_on_a_card_then_undo_and_the_library_page(open_context, site: BrowserSite, reader: str) -> None:  # type: ignore[no-untyped-def]
+    page = _page(open_context, reader)
+    page.goto(f"{site.url}/papers/date/{DAY.isoformat()}")
     page.evaluate("window.__sameDocument = true")
     card = page.locator(f"article.card:has([data-library-for='{POPULAR}'])")
     save = card.locator("button[data-kind='saved']")
@@ -72,7 +55,7 @@ def test_save_on_a_card_then_undo_and_the_library_page(
     card.locator("button[data-kind='saved'][aria-pressed='false']").wait_for()
     assert "Removed" in card.locator(".library-status").inner_text()
     # Saved on the paper page, then "Not interested" there lifts the save.
-    page.goto(f"{server.url}/papers/{QUIET}")
+    page.goto(f"{site.url}/papers/{QUIET}")
     page.locator("button[data-kind='saved']").click()
     page.locator("button[data-kind='saved'][aria-pressed='true']").wait_for()
     page.locator("button[data-kind='not_interested']").click()
@@ -83,7 +66,7 @@ def test_save_on_a_card_then_undo_and_the_library_page(
     page.locator("button[data-kind='saved']").click()
     page.locator("button[data-kind='saved'][aria-pressed='true']").wait_for()
     # The library page: listed, moved to a folder, removed.
-    page.goto(f"{server.url}/library")
+    page.goto(f"{site.url}/library")
     item = page.locator(f"li.library-item[data-arxiv-id='{QUIET}']")
     assert "sparse kernels" in item.inner_text()
     item.locator("input[name='folder']").fill("Kernels")
@@ -93,19 +76,17 @@ def test_save_on_a_card_then_undo_and_the_library_page(
     page.locator(f"li.library-item[data-arxiv-id='{QUIET}']").get_by_role("button", name="Remove").click()
     page.wait_for_load_state()
     assert page.locator("li.library-item").count() == 0
-    assert page.problems == []  # type: ignore[attr-defined]
-    page.context.close()
+    page.watch.assert_clean()  # type: ignore[attr-defined]
 
 
-def test_save_without_javascript(browser: Browser, site: Site, server: LiveServer) -> None:
-    page = _page(browser, site, server, javascript=False)
-    page.goto(f"{server.url}/papers/date/{DAY.isoformat()}")
+def test_save_without_javascript(open_context, site: BrowserSite, reader: str) -> None:  # type: ignore[no-untyped-def]
+    page = _page(open_context, reader, javascript=False)
+    page.goto(f"{site.url}/papers/date/{DAY.isoformat()}")
     card = page.locator(f"article.card:has([data-library-for='{POPULAR}'])")
     card.locator("button[data-kind='saved']").click()
     page.wait_for_load_state()
-    assert page.url == f"{server.url}/papers/date/{DAY.isoformat()}"
+    assert page.url == f"{site.url}/papers/date/{DAY.isoformat()}"
     assert card.locator("button[data-kind='saved']").get_attribute("aria-pressed") == "true"
     assert "library" in card.locator(".library-status").inner_text()
-    page.goto(f"{server.url}/library")
+    page.goto(f"{site.url}/library")
     assert page.locator(f"li.library-item[data-arxiv-id='{POPULAR}']").count() == 1
-    page.context.close()

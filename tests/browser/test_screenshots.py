@@ -8,6 +8,7 @@ contrast of headings, body text, links, labels and buttons against what is actua
 
 from __future__ import annotations
 
+import re
 import secrets
 from urllib.parse import quote
 
@@ -112,6 +113,13 @@ def staged(site: BrowserSite) -> BrowserSite:
     return site
 
 
+def luminance(css_colour: str) -> float:
+    """WCAG relative luminance of a computed ``rgb(r, g, b)``: near 0 for our dark, near 1 for light."""
+    channels = [int(c) / 255 for c in re.findall(r"\d+", css_colour)[:3]]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_main_pages_photographed(staged: BrowserSite, open_context, width: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
@@ -130,12 +138,13 @@ def test_main_pages_photographed(staged: BrowserSite, open_context, width: str, 
         scroll = page.evaluate("document.documentElement.scrollWidth")
         if scroll > viewport["width"]:
             problems.append(f"{name}: scrolls sideways ({scroll}px wide at {viewport['width']}px)")
-        dark = page.evaluate(
-            "matchMedia('(prefers-color-scheme: dark)').matches && "
-            "getComputedStyle(document.body).backgroundColor"
+        paint = page.evaluate(
+            "[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
         )
-        if (scheme == "dark") != bool(dark):
-            problems.append(f"{name}: colour scheme not followed ({dark})")
+        background, text = luminance(paint[0]), luminance(paint[1])
+        dark_paint, light_paint = background < 0.1 < 0.5 < text, text < 0.1 < 0.5 < background
+        if not (dark_paint if scheme == "dark" else light_paint):
+            problems.append(f"{name}: our {scheme} colours are not applied (background, text: {paint})")
         problems += [f"{name}: contrast {line}" for line in page.evaluate(CONTRAST, [TEXT, MIN_CONTRAST])]
         problems += [f"{name}: {line}" for line in page.evaluate(LAYOUT)]
         problems += [f"{name}: {line}" for line in watches[page].take()]

@@ -6,7 +6,8 @@ import lxml.html
 
 from paperboy.api.community_schemas import CommentOut, ThreadOut
 from paperboy.community.service import MAX_DEPTH
-from tests.community.conftest import DAY, OLD_STYLE, POPULAR, QUIET, Client, Site
+from tests.community.conftest import DAY, OLD_STYLE, POPULAR, QUIET
+from tests.sites import Client, Site
 
 
 def post(client: Client, arxiv_id: str, body: str, parent: int | None = None) -> int:

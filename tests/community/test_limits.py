@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from paperboy.store.schema import comments, throttle
-from tests.community.conftest import POPULAR, QUIET, Site
+from tests.community.conftest import POPULAR, QUIET
+from tests.sites import Site
 
 
 def _limits(site: Site, **values: int) -> None:

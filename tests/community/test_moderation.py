@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from paperboy.store.schema import comments, papers
-from tests.community.conftest import DAY, POPULAR, QUIET, Site
+from tests.community.conftest import DAY, POPULAR, QUIET
 from tests.community.test_comments import comment_li, post, text_of
+from tests.sites import Site
 
 
 def test_moderator_hides_and_restores_a_comment(site: Site) -> None:

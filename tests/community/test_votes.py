@@ -8,8 +8,9 @@ import httpx
 import pytest
 
 from paperboy.auth import service as auth_service
-from tests.community.conftest import DAY, OLD_STYLE, POPULAR, QUIET, Site
+from tests.community.conftest import DAY, OLD_STYLE, POPULAR, QUIET
 from tests.conftest import LiveServer
+from tests.sites import Site
 
 
 def _api_paper(client, arxiv_id: str) -> dict:  # type: ignore[no-untyped-def]

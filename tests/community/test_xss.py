@@ -5,8 +5,9 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from tests.community.conftest import QUIET, Site
+from tests.community.conftest import QUIET
 from tests.community.test_comments import comment_li, post
+from tests.sites import Site
 
 PAYLOADS = [
     "<script>alert(1)</script>",

@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.conftest import free_port
 
@@ -96,26 +97,67 @@ def make_certificate(directory: Path) -> tuple[Path, Path] | None:
     return cert, key
 
 
+class Login:
+    """aiosmtpd authenticator accepting one user name and password (AUTH PLAIN or LOGIN), counting tries."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user, password
+        self.accepted = self.refused = 0
+
+    def __call__(self, server, session, envelope, mechanism, auth_data) -> AuthResult:  # type: ignore[no-untyped-def]
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login.decode() == self.user
+            and auth_data.password.decode() == self.password
+        )
+        if ok:
+            self.accepted += 1
+        else:
+            self.refused += 1
+        return AuthResult(success=ok, handled=False)  # not handled: aiosmtpd answers 235 or 535 itself
+
+
 class SmtpServer:
-    def __init__(self, handler: Handler, certificate: tuple[Path, Path] | None) -> None:
+    """STARTTLS when given a certificate (or implicit TLS, port-465 style, with ``implicit_tls``), and AUTH
+    required when given a ``login``."""
+
+    def __init__(
+        self,
+        handler: Handler,
+        certificate: tuple[Path, Path] | None,
+        implicit_tls: bool = False,
+        login: Login | None = None,
+    ) -> None:
         self.handler = handler
         self.port = free_port()
         self.cert = certificate[0] if certificate else None
+        self.implicit_tls = implicit_tls
+        self.login = login
         kwargs: dict = {}
         if certificate:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(str(certificate[0]), str(certificate[1]))
-            kwargs = {"tls_context": context, "require_starttls": True}
+            kwargs = (
+                {"ssl_context": context}
+                if implicit_tls
+                else {"tls_context": context, "require_starttls": True}
+            )
+        if login is not None:
+            # aiosmtpd counts only STARTTLS as TLS for AUTH; with implicit TLS every byte is encrypted anyway.
+            kwargs |= {"authenticator": login, "auth_required": True, "auth_require_tls": not implicit_tls}
         self.controller = Controller(handler, hostname="127.0.0.1", port=self.port, **kwargs)
 
     def settings(self) -> dict:
         """Settings overrides that point paperboy's SMTP backend here."""
+        tls = ("ssl" if self.implicit_tls else "starttls") if self.cert else "none"
         return {
             "mail_backend": "smtp",
             "smtp_host": "127.0.0.1",
             "smtp_port": self.port,
-            "smtp_tls": "starttls" if self.cert else "none",
+            "smtp_tls": tls,
             "smtp_ca_file": self.cert,
+            "smtp_user": self.login.user if self.login else "",
+            "smtp_password": self.login.password if self.login else "",
         }
 
     def __enter__(self) -> SmtpServer:

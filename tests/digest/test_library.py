@@ -14,10 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from paperboy.api.me_schemas import RecommendationOut
-from paperboy.config import Settings
-from paperboy.server import create_app
 from paperboy.store.schema import library_items, recommendations
-from tests.community.conftest import Client, Site, database_url
+from tests.sites import Client, Site, make_site
 
 VIDEO = ["2509.15496", "2509.17985", "2509.20358"]  # Lynx, VideoFrom3D, PhysCtrl: video generation
 SPEECH = ["2509.10452", "2509.16990"]  # WhisTLE, speech-aware LMs with GRPO
@@ -25,16 +23,9 @@ SPEECH = ["2509.10452", "2509.16990"]  # WhisTLE, speech-aware LMs with GRPO
 
 @pytest.fixture
 def reader(papers_engine: Engine, tmp_path: Path) -> Iterator[tuple[Site, Client]]:
-    settings = Settings(
-        database_url=database_url(papers_engine),
-        search_index_dir=tmp_path / "search-index",
-        search_embed_background=False,
-    )
-    site = Site(papers_engine, settings, create_app(settings, engine=papers_engine))
-    site.add_user("ada")
-    client = site.client("ada")
-    yield site, client
-    client.close()
+    with make_site(papers_engine, tmp_path) as site:
+        site.add_user("ada")
+        yield site, site.client("ada")
 
 
 def _picks(client: Client) -> list[tuple[str, str]]:

@@ -13,13 +13,18 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.engine import Engine
 
+from paperboy.digest.build import Pool, window
 from paperboy.digest.library_import import parse_library
+from paperboy.digest.outbox import weights
+from paperboy.digest.personal import PoolRecommender
 from paperboy.rank.diversity import mmr
 from paperboy.rank.keyword_evidence import KeywordEvidence
 from paperboy.rank.recommend import DenseSpace, KeywordSpace, ProfileItem, item_weight, recommend
-from paperboy.store.schema import recommendations, subscriptions, users
+from paperboy.store import digests, feed
+from paperboy.store.schema import papers, recommendations, subscriptions, users
 from paperboy.store.votes import set_vote
-from tests.auth.conftest import Site, csrf, log_in, sign_up
+from tests.auth.conftest import csrf, log_in, sign_up
+from tests.sites import make_site
 
 NOW = datetime(2025, 9, 26, tzinfo=UTC)
 
@@ -76,7 +81,10 @@ def test_library_formats() -> None:
 
 
 def test_for_you_page_feed_and_digest_settings(papers_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    site = Site(papers_engine, tmp_path / "mail")
+    site = make_site(
+        papers_engine,
+        tmp_path,
+    )
     client = site.client()
     sign_up(site, client)
     client.get(site.last_link("/verify"))
@@ -151,3 +159,31 @@ def test_keyword_evidence_lifts_shared_terms_and_the_library_does_not_set_its_sc
     scores = evidence.scores("kv cache eviction", allowed)
     assert scores[0] == pytest.approx(1.0) and scores[2] == 0 and scores[1] < scores[0] < scores[3]
     assert KeywordEvidence([]).scores("anything").shape == (0,)
+
+
+def test_not_interested_keeps_a_paper_out_of_later_picks(papers_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(papers_engine, tmp_path)
+    reader = site.add_user("ada")
+    client = site.client("ada")
+    with papers_engine.begin() as conn:
+        liked = conn.execute(
+            sa.text("SELECT id FROM papers WHERE title LIKE '%Reasoning%' ORDER BY id LIMIT 2")
+        )
+        for (pid,) in liked:
+            set_vote(conn, reader, pid, True)
+    # What /for-you would pick now, computed the way it computes it but without recording anything.
+    now = datetime.now(UTC)
+    with papers_engine.connect() as conn:
+        period = feed.latest_day(conn).isoformat()  # type: ignore[union-attr]
+        pool = Pool(digests.candidates(conn, *window(period)), now, weights(site.settings))
+    best = PoolRecommender(papers_engine, site.settings, pool, now)(reader, set(), 10)[0].paper_id
+    with papers_engine.connect() as conn:
+        best_id = conn.execute(sa.select(papers.c.arxiv_id).where(papers.c.id == best)).scalar_one()
+
+    marked = client.form("/library/not-interested", {"arxiv_id": best_id})
+    assert marked.status_code == 303
+    page = client.get("/for-you")
+    with papers_engine.connect() as conn:
+        picked = {pid for (pid,) in conn.execute(sa.select(recommendations.c.paper_id))}
+    assert len(picked) >= 3, "the reader still gets picks"
+    assert best not in picked and f"/papers/{best_id}" not in page.text

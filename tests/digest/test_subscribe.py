@@ -14,9 +14,10 @@ from paperboy.digest.outbox import queue
 from paperboy.digest.send import Sender
 from paperboy.server import create_app
 from paperboy.store.schema import subscriptions
-from tests.auth.conftest import Site, csrf
+from tests.auth.conftest import csrf
 from tests.digest.conftest import FRIDAY_MORNING, digest_settings
 from tests.digest.smtp_server import SmtpServer
+from tests.sites import make_site
 
 
 def _status(engine: Engine, email: str) -> str | None:
@@ -56,7 +57,7 @@ def test_double_opt_in_and_the_confirmation_limit(engine: Engine, smtp: SmtpServ
 
 def test_one_click_unsubscribe_and_view_in_browser(papers_engine: Engine, smtp: SmtpServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
     smtp_settings = {k: v for k, v in smtp.settings().items() if k != "mail_backend"}
-    site = Site(papers_engine, tmp_path / "mail", **smtp_settings)  # confirmation mails go to files
+    site = make_site(papers_engine, tmp_path, **smtp_settings)  # confirmation mails go to files
     client = site.client()
     _subscribe(client, "one@example.org")
     link = re.search(

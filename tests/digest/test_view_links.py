@@ -12,9 +12,10 @@ from paperboy.auth import service
 from paperboy.digest.outbox import queue
 from paperboy.digest.send import Sender
 from paperboy.store.schema import digest_outbox
-from tests.auth.conftest import Site, csrf, log_in
+from tests.auth.conftest import csrf, log_in
 from tests.digest.conftest import FRIDAY_MORNING, add_subscribers
 from tests.digest.smtp_server import SmtpServer
+from tests.sites import Site, make_site
 
 VIEW = re.compile(r'href="http://testserver(/digest/([\w\-]+))"')
 
@@ -35,7 +36,7 @@ def test_view_links_are_random_hashed_and_revocable(
     papers_engine: Engine, smtp: SmtpServer, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     smtp_settings = {k: v for k, v in smtp.settings().items() if k != "mail_backend"}
-    site = Site(papers_engine, tmp_path / "mail", **smtp_settings)
+    site = make_site(papers_engine, tmp_path, **smtp_settings)
     ada = service.create_user(papers_engine, "ada", "ada@example.org", "correct horse battery", admin=False)
     add_subscribers(papers_engine, 1, prefix="ada", user_id=ada)
     add_subscribers(papers_engine, 1, prefix="reader")

@@ -7,29 +7,22 @@ hostile names) build their own small site on SQLite and PostgreSQL through the `
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import cache
+from pathlib import Path
 
 import lxml.etree
 import lxml.html
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from paperboy.auth.secrets_util import digest
-from paperboy.config import Settings
-from paperboy.http.session import SESSION_COOKIE
-from paperboy.models import Author, DailyEntry, Organization, Paper
-from paperboy.server import create_app
-from paperboy.store import accounts
-from paperboy.store import sessions as session_store
-from paperboy.store.papers_write import upsert_entries, upsert_papers
+from paperboy.models import Author, Organization, Paper
 from tests.conftest import HF_DAILY
+from tests.sites import Site, make_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+DAY = date(2026, 8, 21)  # the day a small site features the papers a test adds
 
 
 @cache
@@ -84,51 +77,6 @@ def feed_ids(body: bytes) -> list[str]:
     return [link.split("/papers/", 1)[1] for link in links]
 
 
-class Client(TestClient):
-    csrf: str = ""
-
-    def form(self, url: str, data: dict):  # type: ignore[no-untyped-def]
-        return self.post(url, data={**data, "csrf_token": self.csrf}, follow_redirects=False)
-
-
-@dataclass
-class Site:
-    """A small writable site: papers given by the test, accounts made in the store, signed-in clients."""
-
-    engine: Engine
-    app: object
-    users: dict[str, int] = field(default_factory=dict)
-
-    def add(self, papers: list[Paper], day: date = date(2026, 8, 21)) -> None:
-        with self.engine.begin() as conn:
-            upsert_papers(conn, papers)
-            at = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=8)
-            upsert_entries(
-                conn, [DailyEntry(day, p.arxiv_id, "huggingface", submitted_at=at) for p in papers]
-            )
-
-    def add_user(self, name: str, verified: bool = True, moderator: bool = False) -> int:
-        with self.engine.begin() as conn:
-            user_id = accounts.create(
-                conn, name, f"{name}@example.org", "x", fullname=None, verified=verified
-            )
-            if moderator:
-                accounts.set_roles(conn, user_id, moderator=True)
-        self.users[name] = user_id
-        return user_id
-
-    def client(self, name: str | None = None) -> Client:
-        client = Client(self.app)
-        if name is None:
-            return client
-        cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        with self.engine.begin() as conn:
-            session_store.create_session(conn, digest(cookie), self.users[name], csrf, timedelta(days=1))
-        client.cookies.set(SESSION_COOKIE, cookie)
-        client.csrf = csrf
-        return client
-
-
 def sample_paper(
     arxiv_id: str, title: str, authors: list[str], org: Organization | None = None, **kw
 ) -> Paper:  # type: ignore[no-untyped-def]
@@ -144,6 +92,7 @@ def sample_paper(
 
 
 @pytest.fixture
-def site(engine: Engine) -> Iterator[Site]:
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
-    yield Site(engine=engine, app=create_app(settings, engine=engine))
+def site(engine: Engine, tmp_path: Path) -> Iterator[Site]:
+    """A small writable site: papers given by the test, accounts made in the store, signed-in clients."""
+    with make_site(engine, tmp_path) as built:
+        yield built

@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from paperboy.store.claims import pending_claims
 from paperboy.store.schema import authorship_claims
-from tests.discovery.conftest import Site, sample_paper
+from tests.discovery.conftest import DAY, sample_paper
+from tests.sites import Site
 
 PAPER = "2608.30001"
 ADA, CHARLES = "Ada Lovelace", "Charles Babbage"
@@ -16,7 +17,7 @@ ADA, CHARLES = "Ada Lovelace", "Charles Babbage"
 
 @pytest.fixture
 def claims_site(site: Site) -> Site:
-    site.add([sample_paper(PAPER, "On the Analytical Engine", [ADA, CHARLES])])
+    site.add_papers([sample_paper(PAPER, "On the Analytical Engine", [ADA, CHARLES])], DAY)
     site.add_user("ada")
     site.add_user("eve")
     site.add_user("newbie", verified=False)

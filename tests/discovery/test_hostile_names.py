@@ -11,7 +11,8 @@ import lxml.html
 import pytest
 
 from paperboy.models import Organization
-from tests.discovery.conftest import Site, sample_paper
+from tests.discovery.conftest import DAY, sample_paper
+from tests.sites import Site
 
 PAPER = "2608.40001"
 SCRIPT = '<script>alert("author")</script>'
@@ -27,8 +28,9 @@ TITLE = "<img src=x onerror=alert(4)> & </think>\x0b title"
 
 @pytest.fixture
 def hostile(site: Site) -> Site:
-    site.add(
-        [sample_paper(PAPER, TITLE, [SCRIPT, IMG, PATHY], org=ORG, abstract="<script>alert(5)</script> ok")]
+    site.add_papers(
+        [sample_paper(PAPER, TITLE, [SCRIPT, IMG, PATHY], org=ORG, abstract="<script>alert(5)</script> ok")],
+        DAY,
     )
     return site
 

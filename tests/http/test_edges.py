@@ -12,8 +12,9 @@ import pytest
 
 from paperboy.models import DailyEntry
 from paperboy.store.papers_write import upsert_entries
-from tests.community.conftest import POPULAR, QUIET, Client, Site
+from tests.community.conftest import POPULAR, QUIET
 from tests.conftest import LiveServer
+from tests.sites import Client, Site
 
 FIRST, LAST = date(1, 1, 1), date(9999, 11, 30)  # the first day, and one whose week and month end in 9999
 

@@ -10,8 +10,9 @@ import json
 import sqlalchemy as sa
 
 from paperboy.store.schema import comments
-from tests.community.conftest import POPULAR, Client, Site
+from tests.community.conftest import POPULAR
 from tests.conftest import LiveServer, wait_ready
+from tests.sites import Client, Site
 
 
 def _comment_count(site: Site) -> int:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from httpx import Response
 
-from tests.community.conftest import OLD_STYLE, POPULAR, QUIET, Client, Site
+from tests.community.conftest import OLD_STYLE, POPULAR, QUIET
+from tests.sites import Client, Site
 
 UNKNOWN = "2608.99999"
 MALFORMED = "not-an-id"

@@ -18,8 +18,9 @@ from paperboy.store.data_version import current
 from paperboy.store.papers import paper_id_of
 from paperboy.store.schema import paper_neighbours
 from paperboy.store.sessions import create_session
-from tests.community.conftest import POPULAR, QUIET, Client, Site
+from tests.community.conftest import POPULAR, QUIET
 from tests.conftest import wait_ready
+from tests.sites import Client, Site
 
 
 def _upvotes_shown(client: Client) -> str:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -50,6 +51,30 @@ def test_killed_ingest_resumes_without_duplicates_or_gaps(db_url: str) -> None:
         process.wait()
         partial_counts.append(snapshot_counts(db_url))
     assert any(0 < p[0] < 9577 for p in partial_counts), f"no kill landed mid-ingest: {partial_counts}"
+    checkpointed = mark_checkpoints(db_url)
+    assert 0 < len(checkpointed) < 558
     finished = subprocess.run(PAPERBOY, env=env, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     assert snapshot_counts(db_url) == (9577, 9581, 558)
+    resumed = mark_checkpoints(db_url, only_read=True)
+    assert resumed == checkpointed, "the resumed run read checkpointed days again"
+
+
+MARK = datetime(2000, 1, 1, 12, tzinfo=UTC)
+
+
+def mark_checkpoints(url: str, only_read: bool = False) -> set[str]:
+    """Days whose checkpoint still carries the mark; without ``only_read``, first set the mark on every one.
+
+    Writing a day's checkpoint again moves its ``updated_at``, so a resumed run that skips what was done
+    leaves every marked checkpoint marked, and a run that started over would leave none.
+    """
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if not only_read:
+                conn.execute(ingest_checkpoints.update().values(updated_at=MARK))
+            rows = conn.execute(sa.select(ingest_checkpoints.c.key, ingest_checkpoints.c.updated_at))
+            return {key for key, at in rows if at.year == MARK.year}
+    finally:
+        engine.dispose()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -152,17 +151,3 @@ def test_overlong_line_and_truncated_gzip_are_refused(
     broken.write_bytes(gzip.compress(ARXIV_SNAPSHOT.read_bytes())[:20000])
     with pytest.raises(IngestError, match="unreadable snapshot"):
         list(iter_snapshot_lines(broken))
-
-
-def test_parse_speed(objects: list[dict]) -> None:
-    """The loader needs >= 10,000 papers/s end to end with the database; parsing alone must be far faster."""
-    workload = objects * 50
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        for obj in workload:
-            parse_snapshot_record(obj)
-        best = min(best, time.perf_counter() - started)
-    rate = len(workload) / best
-    print(f"\nparse_snapshot_record: {rate:,.0f} papers/s ({len(workload)} records, best of 3)")
-    assert rate >= 10_000

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from paperboy.errors import IngestError
@@ -35,12 +33,13 @@ def test_empty_or_non_xml_bodies_are_refused(body: bytes) -> None:
         parse_xml(body, "empty.xml")
 
 
-def test_billion_laughs_is_refused_quickly_without_expansion() -> None:
-    started = time.perf_counter()
+def test_billion_laughs_is_refused_without_expansion() -> None:
+    """Refused as an entity bomb (libxml2's amplification limit, or our ban on entity declarations), never
+    expanded: the refusal names entities, and no expanded text reaches the error."""
     with pytest.raises(IngestError) as info:
         parse_xml(fixture_bytes("xml_billion_laughs.xml"), "bomb.xml")
-    assert time.perf_counter() - started < 2
     assert info.value.label == "bomb.xml"
+    assert info.value.reason.startswith("malformed XML: ") and "entit" in info.value.reason.lower()
     assert "lollol" not in str(info.value)
 
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from paperboy.config import Settings
 from paperboy.search.searcher import search
 from paperboy.search.service import SearchService
 from paperboy.store.engine import create_engine
 from paperboy.store.migrate import upgrade
-from tests.search.conftest import DAYS, add_papers, arxiv_paper, load_days
+from tests.search.conftest import DAYS, add_papers, arxiv_paper, load_days, require_semantic
 
 
 def test_new_papers_are_embedded_in_the_background(tmp_path: Path) -> None:
-    pytest.importorskip("sentence_transformers")
+    require_semantic()
     url = f"sqlite:///{tmp_path / 'bg.db'}"
     engine = create_engine(url)
     upgrade(engine)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 
 import lxml.html
@@ -16,9 +16,10 @@ from paperboy.api.schemas import PaperInfoOut
 from paperboy.auth import service
 from paperboy.auth.secrets_util import digest, new_token
 from paperboy.store import sessions
-from paperboy.store.schema import users
+from paperboy.store.schema import daily_entries, papers, users
 from paperboy.submit.parse import MESSAGE
-from tests.auth.conftest import Site, csrf, log_in
+from tests.auth.conftest import csrf, log_in
+from tests.sites import Site, make_site
 from tests.submit.conftest import API, TITLE, counts, id_query
 from tests.upstream import Reply, Upstream
 
@@ -28,9 +29,9 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def site(engine: Engine, arxiv: Upstream, tmp_path: Path) -> Site:
     """Recorded papers count as recent here: the page has no ``today=``, so the age window is widened."""
-    return Site(
+    return make_site(
         engine,
-        tmp_path / "mail",
+        tmp_path,
         arxiv_api_url=arxiv.url + API,
         arxiv_min_interval=0,
         http_backoff=0.01,
@@ -65,6 +66,16 @@ def alert(response) -> str:  # type: ignore[no-untyped-def]
     return " ".join(doc.xpath("string(//p[@role='alert'])").split())
 
 
+def featured_on(site: Site, arxiv_id: str = "1605.08386") -> date:
+    """The day the server put a submitted paper on: the server's own today, read from the store."""
+    with site.engine.connect() as conn:
+        return conn.execute(
+            sa.select(daily_entries.c.day)
+            .join(papers, papers.c.id == daily_entries.c.paper_id)
+            .where(papers.c.arxiv_id == arxiv_id)
+        ).scalar_one()
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(site: Site, arxiv: Upstream) -> None:
     client = site.client()
     response = client.get("/submit", follow_redirects=False)
@@ -94,11 +105,12 @@ def test_page_flow_submit_confirm_feed_duplicate(site: Site, arxiv: Upstream) ->
 
     done = post_form(client, "https://arxiv.org/pdf/1605.08386v1.pdf")
     assert done.status_code == 303 and done.headers["location"] == "/papers/1605.08386?submitted=1"
-    today = datetime.now(UTC).date()
     paper_page = client.get(done.headers["location"])
     assert paper_page.status_code == 200 and TITLE in paper_page.text
     notice = lxml.html.fromstring(paper_page.text).xpath("//p[@role='status']")[0]
-    assert "Submitted" in notice.text_content() and f"/papers/date/{today.isoformat()}" in paper_page.text
+    assert "Submitted" in notice.text_content()
+    today = featured_on(site)  # the server's today (UTC), which is not the test's across midnight
+    assert f"/papers/date/{today.isoformat()}" in paper_page.text
 
     day_page = client.get(f"/papers/date/{today.isoformat()}")
     assert TITLE in day_page.text and "ada" in day_page.text
@@ -133,9 +145,9 @@ def test_page_refuses_malformed_and_hostile_input_without_fetching(site: Site, a
 def test_page_says_when_arxiv_is_down(engine: Engine, tmp_path: Path) -> None:
     with Upstream() as arxiv:
         arxiv.add(API, id_query("1605.08386"), Reply(503))
-        site = Site(
+        site = make_site(
             engine,
-            tmp_path / "mail",
+            tmp_path,
             arxiv_api_url=arxiv.url + API,
             arxiv_min_interval=0,
             http_backoff=0.01,
@@ -163,7 +175,7 @@ def test_api_submit_with_a_token(site: Site, arxiv: Upstream) -> None:
     assert duplicate.json() == {
         "error": "1605.08386 is already on today's feed, submitted by ada.",
         "paper": "1605.08386",
-        "featuredOn": datetime.now(UTC).date().isoformat(),
+        "featuredOn": featured_on(site).isoformat(),
         "submittedBy": "ada",
         "url": "/papers/1605.08386",
     }

@@ -126,8 +126,10 @@ class EmbedJob:
         while not stop.is_set() and (limit is None or report.embedded < limit):
             self._claims += 1
             token = f"{self.holder}#{self._claims}"
+            # Never claim past ``limit``: a claimed paper is embedded, so a whole batch would overshoot it.
+            size = self.batch_size if limit is None else min(self.batch_size, limit - report.embedded)
             with self.engine.begin() as conn:
-                ids = queue.claim(conn, self.embedder.name, token, self.lease, self.batch_size)
+                ids = queue.claim(conn, self.embedder.name, token, self.lease, size)
                 waiting = not ids and wait and queue.backlog(conn, self.embedder.name) > 0
             if waiting:
                 stop.wait(WAIT_POLL)

@@ -4,15 +4,12 @@ scrolling on a phone, light and dark; screenshots land in ``screenshots/`` (git-
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+from playwright.sync_api import Browser, Route
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
+
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 PAGES = {
     "trending": "/papers/trending",
     "organization": "/organizations/google",
@@ -21,21 +18,6 @@ PAGES = {
 }
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is required in CI for the browser tests (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
-
-from playwright.sync_api import Browser, Route, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
 
 
 def _local_only(base_url: str):  # type: ignore[no-untyped-def]

@@ -5,37 +5,31 @@ at desktop and phone widths, light and dark, into ``screenshots/``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+from sqlalchemy.engine import Engine
 
 from paperboy.community import service
+from paperboy.http.session import SESSION_COOKIE
 from paperboy.store import accounts
-from tests.community.conftest import DAY, POPULAR, QUIET, Site, session_for
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
+from tests.community.conftest import DAY, POPULAR, QUIET, community_site
 from tests.conftest import LiveServer
+from tests.sites import Site
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is required in CI for the browser tests (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
+@pytest.fixture
+def site(engine: Engine, tmp_path: Path) -> Iterator[Site]:  # type: ignore[override]
+    """The community tests' small site (three papers, four accounts), fresh for each test."""
+    with community_site(engine, tmp_path) as built:
+        yield built
 
 
 @pytest.fixture
@@ -47,8 +41,8 @@ def server(site: Site) -> Iterator[LiveServer]:
 def _context(browser: Browser, site: Site, server: LiveServer, who: str | None, **options) -> BrowserContext:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=VIEWPORTS["desktop"], **options)
     if who:
-        cookie, _csrf = session_for(site.engine, site.users[who])
-        context.add_cookies([{"name": "pb_session", "value": cookie, "url": server.url}])
+        cookie, _csrf = site.session(who)
+        context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": server.url}])
     return context
 
 
