@@ -27,6 +27,9 @@ os.environ.setdefault("PAPERBOY_SEARCH_EMBED_BACKGROUND", "false")
 # One secret for the whole run, so no test writes a generated secret file into the working folder
 # (tests/auth/test_site_secret.py unsets it to test that path).
 os.environ.setdefault("PAPERBOY_SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
+# No test reaches the internet: a test that forgets to point the arXiv client at a local replay server meets
+# a closed local port instead of export.arxiv.org.
+os.environ.setdefault("PAPERBOY_ARXIV_API_URL", "http://127.0.0.1:9/api/query")
 PG_ADMIN_URL = os.environ.get("PAPERBOY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -157,7 +157,7 @@ def test_worker_once_ingests_the_announcements_from_hugging_face(cli: Invoke, db
             hf.add("/api/daily_papers", {"date": day.isoformat(), "limit": 100, "p": 0}, Reply(200, body))
             served[day.isoformat()] = {e["paper"]["id"] for e in json.loads(body)}
         output = cli("worker", "--once", WORKER_INGEST="hf", HF_ENDPOINT=hf.url, HF_MIN_INTERVAL=0,
-                     WORKER_BACKFILL_DAYS=3)  # fmt: skip
+                     WORKER_BACKFILL_DAYS=3, WORKER_METADATA_BACKFILL=0)  # fmt: skip
         asked = {r.query["date"] for r in hf.requests}
     ok(output)
     assert {d.isoformat() for d in due} <= asked

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 from paperboy.ingest.dates import EARLIEST
 from paperboy.ingest.hf_daily import day_batch
 from paperboy.models import Author, Batch, DailyEntry, Organization, Paper
-from paperboy.store.papers import get_paper
 from paperboy.store.ingest_sink import commit_batch
+from paperboy.store.papers import get_paper
 from tests.fuzz.mutate import dumps
 from tests.fuzz.oracles import check_entry, check_paper
 
