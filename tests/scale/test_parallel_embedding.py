@@ -63,20 +63,30 @@ def test_embed_workers_share_the_backlog_and_take_over_a_killed_ones_batch(tmp_p
                 command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )
 
-        # Wait until both processes are working and one of them holds its second batch (so it saved one).
+        # Wait until both processes work and one holds its second batch (so it saved one), then freeze that
+        # process and kill it only if its batch is still unsaved: a batch embeds in milliseconds, so a
+        # process seen holding one may have saved it before a plain kill arrives.
         seen: set[str] = set()
         victim = ""
+        batch: set[int] = set()
+        lease_until = None
         deadline = time.monotonic() + 90
         while not victim and time.monotonic() < deadline and pool.poll() is None:
             held = _claims(engine)
             seen |= {claim.split("#")[0] for _, claim, _ in held}
             second = [claim for _, claim, _ in held if int(claim.split("#")[1]) >= 2]
-            victim = second[0] if second and len(seen) == 2 else ""
-            time.sleep(0.05)
+            if second and len(seen) == 2:
+                candidate = second[0]
+                pid = int(candidate.split(":")[1].split("#")[0])
+                os.kill(pid, signal.SIGSTOP)
+                still = [(paper, until) for paper, claim, until in _claims(engine) if claim == candidate]
+                if still:
+                    victim, batch, lease_until = candidate, {p for p, _ in still}, max(u for _, u in still)
+                    os.kill(pid, signal.SIGKILL)  # mid-batch: claimed, not saved
+                    break
+                os.kill(pid, signal.SIGCONT)
+            time.sleep(0.02)
         assert victim, f"the two processes never worked side by side:\n{log.read_text()[-3000:]}"
-        os.kill(int(victim.split(":")[1]), signal.SIGKILL)  # mid-batch: claimed, not saved
-        batch = {pid for pid, claim, _ in held if claim == victim}
-        lease_until = max(until for _, claim, until in held if claim == victim)
 
         assert pool.wait(timeout=120) == 1, log.read_text()[-3000:]  # it reports the dead process
         assert "1 embedder processes failed" in log.read_text()

@@ -34,7 +34,8 @@ PAGE_LIMIT = 100
 
 
 def _clean(text: object) -> str:
-    return text_or_none(text) or ""
+    """Titles and abstracts with their line breaks folded, as Hugging Face shows them."""
+    return " ".join(text.split()) if isinstance(text, str) else ""
 
 
 def _avatar(url: object) -> str | None:

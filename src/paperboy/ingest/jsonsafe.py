@@ -60,10 +60,11 @@ def loads(data: bytes, label: str) -> object:
 
 
 def text_or_none(value: object) -> str | None:
-    """A whitespace-collapsed string, or ``None`` when the value is missing, blank or not a string at all."""
+    """The string as the source wrote it (ends trimmed: the API mirrors Hugging Face's values), or ``None``
+    when the value is missing, blank or not a string at all."""
     if not isinstance(value, str):
         return None
-    return " ".join(value.split()) or None
+    return value.strip() or None
 
 
 def int_or_none(value: object) -> int | None:
