@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,20 +19,6 @@ class ConfiguredServer(ServerProcess):
         super().__init__(database_url, workdir)
         self.args = args
         self.env.update(PAPERBOY_SEARCH_MODEL="none", **env)  # no query model: start-up in seconds
-
-    def start(self) -> ConfiguredServer:
-        command = [sys.executable, "-m", "paperboy", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen(
-                [*command, *self.args],
-                env=self.env,
-                cwd=self.workdir,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        return self
 
 
 @pytest.fixture

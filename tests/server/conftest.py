@@ -130,6 +130,7 @@ class ServerProcess:
         self.log = workdir / "server.log"
         self.env = paperboy_env(database_url, workdir / "search-index")
         self.workdir = workdir
+        self.args: list[str] = []  # extra ``serve`` options
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -142,7 +143,7 @@ class ServerProcess:
         with self.log.open("wb") as out:
             # A new session makes the server its own process group, so teardown can kill all of it.
             self.process = subprocess.Popen(
-                command,
+                [*command, *self.args],
                 env=self.env,
                 cwd=self.workdir,
                 stdin=subprocess.DEVNULL,
