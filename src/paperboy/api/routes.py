@@ -23,6 +23,7 @@ from paperboy.discovery.trending import trending_in
 from paperboy.errors import BadRequest
 from paperboy.http import cache
 from paperboy.http.deps import get_engine, get_settings
+from paperboy.http.params import no_nul
 from paperboy.http.wire import wire_list
 from paperboy.models import FeedItem, PaperView
 from paperboy.papers import visible_paper
@@ -54,13 +55,6 @@ PaperId = Annotated[
 ]
 
 
-def _no_nul(name: str, value: str | None) -> str | None:
-    """NUL cannot be stored in a PostgreSQL string; refuse it here instead of failing in the driver."""
-    if value is not None and "\x00" in value:
-        raise BadRequest(f"{name} must not contain NUL characters")
-    return value
-
-
 def _period(
     conn: Connection, day: str | None, week: str | None, month: str | None, submitter: str | None
 ) -> Period | None:
@@ -74,7 +68,7 @@ def _period(
         raise BadRequest(f"give at most one of date, week and month (got {', '.join(n for n, _ in given)})")
     if given:
         name, value = given[0]
-        _no_nul(name, value)
+        no_nul(name, value)
         parse = {"date": parse_day, "week": parse_week, "month": parse_month}[name]
         try:
             return parse(value)
@@ -141,7 +135,7 @@ def daily_papers(
     limit: Annotated[int, Query(ge=1, le=100, description="Papers per page.")] = 50,
 ) -> JSONResponse:
     with db.connect() as conn:
-        _no_nul("submitter", submitter)
+        no_nul("submitter", submitter)
         period = _period(conn, day, week, month, submitter)
         if period is None:
             return JSONResponse([])

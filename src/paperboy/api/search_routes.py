@@ -17,9 +17,9 @@ from pydantic import Field
 
 from paperboy.api import serialize
 from paperboy.api.schemas import INVALID, DailyPaperOut, ErrorOut, PaperOut
-from paperboy.errors import BadRequest
 from paperboy.http.cache import PUBLIC
 from paperboy.http.deps import get_search
+from paperboy.http.params import no_nul
 from paperboy.http.wire import Wire, wire_list
 from paperboy.papers import visible_paper
 from paperboy.search.searcher import make_filters, search
@@ -64,11 +64,6 @@ class SimilarOut(Wire):
     score: float = Field(description="Fused similarity, higher is closer (comparable within one list only).")
 
 
-def _no_nul(name: str, value: str | None) -> None:
-    if value is not None and "\x00" in value:
-        raise BadRequest(f"{name} must not contain NUL characters")
-
-
 @router.get(
     "/api/papers/search",
     response_model=list[DailyPaperOut],
@@ -105,9 +100,9 @@ def search_papers(
     org: Annotated[str | None, Query(max_length=200, description="Organization handle or name.")] = None,
     p: Annotated[int, Query(ge=0, le=1000, description="Page number, from 0 (pages of `limit`).")] = 0,
 ) -> JSONResponse:
-    _no_nul("q", q)
-    _no_nul("category", category)
-    _no_nul("org", org)
+    no_nul("q", q)
+    no_nul("category", category)
+    no_nul("org", org)
     filters = make_filters(date_from, date_to, category, org)
     if not (q and q.strip()) and not filters.any:
         return JSONResponse([])
@@ -130,7 +125,7 @@ def suggestions(
     q: Annotated[str, Query(max_length=200, description="What has been typed so far.")] = "",
     limit: Annotated[int, Query(ge=1, le=10, description="Most suggestions of each kind.")] = 5,
 ) -> JSONResponse:
-    _no_nul("q", q)
+    no_nul("q", q)
     found = suggest(service, q, limit)
     body = {
         "papers": [{"id": i, "title": t, "url": f"/papers/{i}"} for i, t in found.papers],

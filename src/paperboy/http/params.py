@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Path, Request
 from pydantic import BaseModel, field_validator
 
-from paperboy.errors import NotFound
+from paperboy.errors import BadRequest, NotFound
 
 MAX_ROW_ID = 2**31 - 1
 
@@ -27,6 +27,14 @@ def no_nul_in_path(request: Request) -> None:
     """An app-wide dependency: every path parameter, on every route, before any query sees it."""
     if any("\x00" in str(value) for value in request.path_params.values()):
         raise NotFound("There is no page at this address: it holds a NUL character.")
+
+
+def no_nul(name: str, value: str | None) -> str | None:
+    """A query parameter as given; NUL cannot be stored in a PostgreSQL string, so it is refused here (400)
+    instead of failing in the driver."""
+    if value is not None and "\x00" in value:
+        raise BadRequest(f"{name} must not contain NUL characters")
+    return value
 
 
 def unencodable(text: str) -> bool:
