@@ -1,6 +1,6 @@
 """Search quality through the real service: the function behind /search and /api/papers/search.
 
-    .venv/bin/python bench/search_service.py              # tuning set (+ frozen set if present)
+    .venv/bin/python bench/search_service.py              # tuning set (+ the frozen sets if present)
     .venv/bin/python bench/search_service.py --lookups    # + ids, author names, typos
     .venv/bin/python bench/search_service.py --fusion rrf:60:0.5   # a fixed fusion, not the shape rule
 
@@ -11,7 +11,8 @@ baseline (bench/search/rankers.py: lower-cased words, English stop words, no ste
 process over the same papers' title + abstract.
 
 Query sets are reported separately: ``paraphrases.jsonl`` is the tuning set (methods were chosen on it);
-``frozen_queries.jsonl``, when present, was written independently and is only ever measured, never tuned on.
+``frozen_queries.jsonl`` and ``frozen_queries_v2.jsonl`` (harder: paraphrases, questions, short keyword
+lists and long descriptions) were written independently and are only ever measured, never tuned on.
 """
 
 from __future__ import annotations
@@ -34,12 +35,18 @@ from paperboy.search.hybrid import Fusion  # noqa: E402
 from paperboy.search.searcher import search  # noqa: E402
 
 HERE = ROOT / "bench" / "search"
-SETS = {"tuning": HERE / "paraphrases.jsonl", "frozen": HERE / "frozen_queries.jsonl"}
+SETS = {
+    "tuning": HERE / "paraphrases.jsonl",
+    "frozen": HERE / "frozen_queries.jsonl",
+    "frozen-v2": HERE / "frozen_queries_v2.jsonl",  # harder styles; FROZEN_V2.md
+}
 DEPTH = 100
 
 
 def load(path: Path) -> list[dict]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for row in rows:  # the second frozen set names its paper ``target``
+        row.setdefault("arxiv_id", row.get("target"))
     return [r for r in rows if r.get("arxiv_id") and r.get("query")]
 
 

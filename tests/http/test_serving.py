@@ -134,3 +134,28 @@ def test_similar_papers_are_stored_once_and_hidden_papers_have_none(site: Site) 
         while client.get(f"/api/papers/{POPULAR}/similar").status_code != 404:  # hidden by another process
             assert time.monotonic() < deadline, "a hidden paper still lists similar papers"
             time.sleep(0.1)
+
+
+def test_search_answers_show_a_vote_at_once_and_another_process_vote_soon(site: Site) -> None:
+    """Search keeps result papers in memory between data changes; a signed-in reader's search is never
+    served from the page cache, so this sees that memory itself go stale or not."""
+    with Client(site.app) as client:
+        wait_ready(client)
+        signed_in = {"Authorization": f"Bearer {site.token('alice')}"}
+
+        def upvotes_found() -> int:
+            found = client.get("/api/papers/search", params={"q": POPULAR}, headers=signed_in)
+            assert found.status_code == 200, found.text
+            return next(e["paper"]["upvotes"] for e in found.json() if e["paper"]["id"] == POPULAR)
+
+        before = upvotes_found()
+        assert upvotes_found() == before  # answered again from memory
+        assert client.post(f"/api/papers/{POPULAR}/vote", headers=signed_in).status_code == 200
+        assert upvotes_found() == before + 1
+
+        with site.engine.begin() as conn:
+            votes.set_vote(conn, site.users["bob"], paper_id_of(conn, POPULAR), True)
+        deadline = time.monotonic() + 5 * site.settings.data_version_poll_seconds
+        while upvotes_found() != before + 2:
+            assert time.monotonic() < deadline, "another process's vote never reached search answers"
+            time.sleep(0.1)

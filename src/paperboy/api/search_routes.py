@@ -11,11 +11,12 @@ from datetime import date
 from typing import Annotated, ClassVar, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from paperboy.api import serialize
+from paperboy.api.entry_json import entries_memo, entries_response
 from paperboy.api.schemas import INVALID, DailyPaperOut, ErrorOut, PaperOut
 from paperboy.http.cache import PUBLIC
 from paperboy.http.deps import get_search
@@ -77,6 +78,7 @@ class SimilarOut(Wire):
     "the other parameters are paperboy extensions.",
 )
 def search_papers(
+    request: Request,
     service: Search,
     q: Annotated[
         str | None,
@@ -109,7 +111,7 @@ def search_papers(
     page = search(
         service, q or "", mode=mode, sort=sort, filters=filters, offset=p * limit, limit=limit, snippets=False
     )
-    return JSONResponse(wire_list([serialize.search_entry(hit.view) for hit in page.hits]))
+    return entries_response(entries_memo(request), [hit.view for hit in page.hits])
 
 
 @router.get(

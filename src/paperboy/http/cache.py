@@ -84,6 +84,7 @@ class ResponseCache:
             try:
                 await self.app(scope, receive, _with_default_cache_control(send))
             finally:
+                self.watch.note_write()
                 self.clear()  # this process just changed something: nothing cached before is safe
             return
         if signed_in(scope):

@@ -25,12 +25,22 @@ class DataVersionWatch:
         self.poll_seconds = poll_seconds
         self.version: int | None = None
         self.changed_at = time.time()  # wall clock, for Last-Modified
+        self.local_writes = 0  # this process's write requests: they change data before the next poll sees it
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive() and self.version is not None
+
+    @property
+    def token(self) -> tuple[int, int] | None:
+        """What per-process memos are keyed by (``paperboy.memo``); None while the version is unknown."""
+        return (self.version, self.local_writes) if self.running and self.version is not None else None
+
+    def note_write(self) -> None:
+        """This process just answered a write: whatever it remembered may be stale now."""
+        self.local_writes += 1
 
     def read_now(self) -> int:
         with self.engine.connect() as conn:

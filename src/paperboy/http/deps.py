@@ -40,6 +40,9 @@ def service_for(app: FastAPI) -> SearchService:
             service = getattr(app.state, "search", None)
             if service is None:
                 service = SearchService(app.state.engine, app.state.settings)
+                watch = getattr(app.state, "data_version", None)
+                if watch is not None:
+                    service.remember_views(lambda: watch.token)
                 app.state.search = service
     return service
 

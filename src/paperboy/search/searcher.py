@@ -27,7 +27,6 @@ from paperboy.search.query import ParsedQuery, parse
 from paperboy.search.service import SearchService
 from paperboy.search.spelling import correct
 from paperboy.search.text import snippet
-from paperboy.store.papers import views_by_id
 
 Mode = Literal["keyword", "semantic", "hybrid"]
 Sort = Literal["relevance", "date", "upvotes"]
@@ -242,8 +241,7 @@ def _count_matching(service: SearchService, query: tantivy.Query, ids: list[int]
 
 def _reorder(service: SearchService, ranked: list[tuple[int, float]], sort: str) -> list[tuple[int, float]]:
     """Date or upvote order for the relevance candidates, read from the database (the index may lag votes)."""
-    with service.engine.connect() as conn:
-        views = views_by_id(conn, [pid for pid, _ in ranked], include_hidden=False)
+    views = service.paper_views([pid for pid, _ in ranked])
 
     def key(item: tuple[int, float]) -> tuple:
         view = views.get(item[0])
@@ -265,8 +263,7 @@ def _finish(
     sem_ids: set[int],
     snippets: bool = True,
 ) -> SearchPage:
-    with service.engine.connect() as conn:
-        views = views_by_id(conn, [pid for pid, _ in chosen], include_hidden=False)
+    views = service.paper_views([pid for pid, _ in chosen])
     terms = {t for w in [*page.parsed.words, *page.parsed.phrases] for t in service.keyword.terms(w)}
     spans = service.keyword.spans
     for pid, score in chosen:

@@ -23,6 +23,8 @@ import numpy as np
 from sqlalchemy.engine import Engine, make_url
 
 from paperboy.config import Settings
+from paperboy.memo import Token, VersionedMemo
+from paperboy.models import PaperView
 from paperboy.ops.metrics import search_refreshed
 from paperboy.search import embed
 from paperboy.search.embedding_job import EmbedJob
@@ -30,10 +32,12 @@ from paperboy.search.keyword import SCHEMA_VERSION, KeywordIndex
 from paperboy.search.sync import KeywordSync, WriterLock, catch_up, load_vectors
 from paperboy.search.vectors import VectorIndex
 from paperboy.store import embeddings as store
+from paperboy.store.papers import views_by_id
 
 log = logging.getLogger(__name__)
 SNAPSHOT_EVERY = 600.0  # seconds between vector snapshots written by the writer
 QUERY_VECTORS_CACHED = 4096  # recent query embeddings kept (1.5 KB each): pages, sorts and repeats are free
+VIEWS_CACHED = 5000  # result papers kept between data changes (~6 KB each with their authors)
 
 
 def index_dir(settings: Settings) -> Path:
@@ -68,8 +72,23 @@ class SearchService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._query_vector = functools.lru_cache(maxsize=QUERY_VECTORS_CACHED)(self._embed_text)
+        self._views: VersionedMemo[int, PaperView] = VersionedMemo(lambda: None, 0)
         if settings.search_embed_background if background is None else background:
             self.start()
+
+    def remember_views(self, token: Token, capacity: int = VIEWS_CACHED) -> None:
+        """Keep result papers in memory until ``token`` (the server's data version) moves: under load the
+        same papers answer query after query, and loading each with its authors was most of a search."""
+        self._views = VersionedMemo(token, capacity)
+
+    def paper_views(self, ids: list[int]) -> dict[int, PaperView]:
+        """Visible papers by id (hidden and unknown ids are absent). Shared objects: never modify them."""
+
+        def load(missing: list[int]) -> dict[int, PaperView]:
+            with self.engine.connect() as conn:
+                return views_by_id(conn, missing, include_hidden=False)
+
+        return self._views.get_many(ids, load)
 
     # -- lifecycle ---------------------------------------------------------------------------------------
 
