@@ -104,12 +104,13 @@ def _embed_once(job, limit: int | None):  # type: ignore[no-untyped-def]
 
 
 def _store_similar() -> None:
-    from paperboy.search.similar_papers import refresh_pass
+    from paperboy.search.similar_papers import Reasons, refresh_pass
 
     service = _service()
     service.warm_up()
     began, stored = time.perf_counter(), 0
-    while done := refresh_pass(service, 500):
+    reasons = Reasons(service)
+    while done := refresh_pass(service, 500, reasons=reasons):
         stored += done
         typer.echo(
             f"similar papers stored for {stored:,} papers ({stored / (time.perf_counter() - began):.0f}/s)"

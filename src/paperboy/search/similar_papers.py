@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
 
@@ -54,20 +55,47 @@ def _phrases(service: SearchService, title: str, abstract: str) -> dict[tuple[st
 
 
 class _PhraseCounts:
-    """How many papers use a phrase (a phrase query's count), remembered for one list's computation."""
+    """How many papers use a phrase (a phrase query's count), remembered across lists."""
 
     def __init__(self, service: SearchService) -> None:
         self.keyword = service.keyword
         self.total = max(1, service.keyword.num_docs())
-        self.seen: dict[tuple[str, ...], int] = {}
+        self.seen: dict[tuple, int] = {}
+
+    KEPT = 500_000  # phrases: a back-fill over millions of papers starts over rather than grow without end
 
     def __call__(self, phrase: Phrase) -> int:
-        if phrase.key not in self.seen:
+        spaced = (phrase.key, tuple(phrase.offsets))  # "kv cache" and "kv … cache" count apart
+        if spaced not in self.seen:
+            if len(self.seen) >= self.KEPT:
+                self.seen.clear()
             query = tantivy.Query.phrase_query(
                 self.keyword.schema, "text", list(zip(phrase.offsets, phrase.key, strict=True))
             )
-            self.seen[phrase.key] = self.keyword.search(query, 1)[1]
-        return self.seen[phrase.key]
+            self.seen[spaced] = self.keyword.search(query, 1)[1]
+        return self.seen[spaced]
+
+
+class Reasons:
+    """What reasons need, remembered across the lists of one back-fill: a paper appears in the lists of
+    dozens of its neighbours, and extracting its key phrases each time was nearly all of a list's cost."""
+
+    PAPERS_KEPT = 20_000
+
+    def __init__(self, service: SearchService) -> None:
+        self.service = service
+        self.counts = _PhraseCounts(service)
+        self._phrases: OrderedDict[int, dict[tuple[str, ...], Phrase]] = OrderedDict()
+
+    def phrases(self, paper_id: int, title: str, abstract: str) -> dict[tuple[str, ...], Phrase]:
+        found = self._phrases.get(paper_id)
+        if found is None:
+            found = self._phrases[paper_id] = _phrases(self.service, title, abstract)
+            if len(self._phrases) > self.PAPERS_KEPT:
+                self._phrases.popitem(last=False)
+        else:
+            self._phrases.move_to_end(paper_id)
+        return found
 
 
 def list_model(service: SearchService) -> str:
@@ -75,8 +103,11 @@ def list_model(service: SearchService) -> str:
     return service.model if service.semantic_ready and service.model else "keyword"
 
 
-def compute(service: SearchService, paper_id: int, k: int = STORED) -> list[StoredNeighbour]:
-    """Up to ``k`` papers most like ``paper_id``, best first, each with a one-line reason."""
+def compute(
+    service: SearchService, paper_id: int, k: int = STORED, reasons: Reasons | None = None
+) -> list[StoredNeighbour]:
+    """Up to ``k`` papers most like ``paper_id``, best first, each with a one-line reason; ``reasons``
+    carries phrases from one list to the next in a back-fill."""
     service.refresh()
     with service.engine.connect() as conn:
         rows = store.index_rows(conn, [paper_id])
@@ -90,15 +121,16 @@ def compute(service: SearchService, paper_id: int, k: int = STORED) -> list[Stor
     with service.engine.connect() as conn:
         facts_rows = {r.id: r for r in store.index_rows(conn, [pid for pid, *_ in found])}
     mine = Facts(row.authors, row.categories, row.org_name)
-    my_phrases = _phrases(service, row.title, row.abstract)
-    counts = _PhraseCounts(service)
+    reasons = reasons or Reasons(service)
+    my_phrases = reasons.phrases(paper_id, row.title, row.abstract)
+    counts = reasons.counts
     result: list[StoredNeighbour] = []
     for pid, score, _kw, cosine in found:
         other = facts_rows.get(pid)
         if other is None:
             continue
         theirs = Facts(other.authors, other.categories, other.org_name)
-        both = shared(my_phrases, _phrases(service, other.title, other.abstract), counts, counts.total)
+        both = shared(my_phrases, reasons.phrases(pid, other.title, other.abstract), counts, counts.total)
         result.append(StoredNeighbour(pid, score, cosine, reason(mine, theirs, both, cosine)))
     return result
 
@@ -137,18 +169,22 @@ def similar_papers(service: SearchService, paper_id: int, k: int = 8) -> list[Si
     return hits[:k]
 
 
-def refresh_pass(service: SearchService, limit: int, stop: threading.Event | None = None) -> int:
+def refresh_pass(
+    service: SearchService, limit: int, stop: threading.Event | None = None, reasons: Reasons | None = None
+) -> int:
     """Compute the lists of up to ``limit`` embedded papers that have none for the current model; a paper
-    embedded after a neighbour's list was computed drops that list, so it is computed again with it."""
+    embedded after a neighbour's list was computed drops that list, so it is computed again with it.
+    A caller that runs many passes hands the same ``reasons`` to each."""
     model = list_model(service)
     if model == "keyword":
         return 0
     with service.engine.connect() as conn:
         pending = neighbour_store.missing(conn, model, limit)
+    reasons = reasons or Reasons(service)
     for paper_id in pending:
         if stop is not None and stop.is_set():
             break
-        found = compute(service, paper_id)
+        found = compute(service, paper_id, reasons=reasons)
         with service.engine.begin() as conn:
             neighbour_store.save(conn, paper_id, model, found)
             reach = [n.neighbour_id for n in found[:NEW_PAPER_REACH]]
