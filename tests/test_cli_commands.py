@@ -173,3 +173,23 @@ def test_worker_once_ingests_the_announcements_from_hugging_face(cli: Invoke, db
     assert stored == set().union(*(served[day] for day in asked))
     assert sorted(done) == sorted(d.isoformat() for d in due)
     assert all(value.endswith(" papers") for value in done.values()), done
+
+
+def test_ingest_arxiv_metadata_fills_categories_of_hugging_face_papers(cli: Invoke, db: Engine) -> None:
+    """``paperboy ingest arxiv-metadata`` asks the arXiv API (a local server replaying recorded answers)
+    about papers Hugging Face gave without categories, and a second run asks nothing again."""
+    from tests.search.conftest import add_papers
+    from tests.search.test_categories import IDS, hf_paper, recorded
+
+    add_papers(db, [hf_paper(i) for i in IDS])
+    with Upstream() as arxiv:
+        recorded(arxiv)
+        env = {"ARXIV_API_URL": arxiv.url + "/api/query", "ARXIV_MIN_INTERVAL": 0}
+        first = ok(cli("ingest", "arxiv-metadata", "--limit", "10", "--per-request", "1", **env))
+        assert "3 papers" in first, first
+        asked = len(arxiv.requests)
+        ok(cli("ingest", "arxiv-metadata", "--per-request", "1", **env))
+        assert len(arxiv.requests) == asked
+    with db.connect() as conn:
+        categories = dict(conn.execute(sa.select(papers.c.arxiv_id, papers.c.primary_category)).all())
+    assert categories["astro-ph/0601001"] == "astro-ph" and all(categories.values()), categories

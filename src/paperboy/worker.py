@@ -25,7 +25,7 @@ from paperboy.config import Settings
 from paperboy.digest.outbox import queue
 from paperboy.digest.personal import recommender_factory
 from paperboy.digest.send import Sender, utcnow
-from paperboy.ingest.jobs import load_arxiv_oai, load_hf_api
+from paperboy.ingest.jobs import backfill_metadata, load_arxiv_oai, load_hf_api
 from paperboy.models import Checkpoint
 from paperboy.store.checkpoints import load_checkpoints, save_checkpoint
 from paperboy.store.leases import LeaderLock
@@ -131,13 +131,7 @@ class Worker:
         """arXiv categories and metadata for papers imported from Hugging Face (``metadata_backfill``)."""
         if not self.settings.worker_metadata_backfill or self.ingest is None:
             return 0
-        from paperboy.ingest.clients import make_client
-        from paperboy.ingest.metadata_backfill import backfill
-
-        with make_client(self.settings) as client:
-            report = backfill(
-                self.engine, client, self.settings.arxiv_api_url, self.settings.worker_metadata_backfill
-            )
+        report = backfill_metadata(self.engine, self.settings, self.settings.worker_metadata_backfill)
         if report.papers or not report.ok:
             log.info("arXiv metadata back-fill: %s", report.summary())
         return report.papers

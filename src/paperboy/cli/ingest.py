@@ -78,6 +78,19 @@ def ingest_arxiv_api(
         _finish(jobs.load_arxiv_query(engine, settings, query, max_results, restart))
 
 
+@ingest_app.command("arxiv-metadata")
+def ingest_arxiv_metadata(
+    limit: Annotated[int, typer.Option(help="Most papers to ask arXiv about in this run.")] = 10_000,
+    per_request: Annotated[
+        int, typer.Option(min=1, max=100, help="Ids per arXiv API request (arXiv's page holds 100).")
+    ] = 100,
+) -> None:
+    """arXiv categories, DOI and versions for papers imported from Hugging Face (which carry none), a
+    hundred ids a request; resumes where the last run stopped. The worker does the same a little each tick."""
+    settings, engine = get_settings(), open_engine()
+    _finish(jobs.backfill_metadata(engine, settings, limit, per_request))
+
+
 @ingest_app.command("arxiv-oai")
 def ingest_arxiv_oai(
     start: Annotated[

@@ -87,6 +87,14 @@ def load_arxiv_ids(engine: Engine, settings: Settings, ids: list[str]) -> Ingest
         )
 
 
+def backfill_metadata(engine: Engine, settings: Settings, limit: int, per_request: int = 100) -> IngestReport:
+    """arXiv categories and metadata for up to ``limit`` papers imported from Hugging Face (one pass)."""
+    from paperboy.ingest.metadata_backfill import backfill
+
+    with make_client(settings) as client:
+        return backfill(engine, client, settings.arxiv_api_url, limit, per_request)
+
+
 def load_arxiv_query(
     engine: Engine, settings: Settings, query: str, max_results: int, restart: bool = False
 ) -> IngestReport:
