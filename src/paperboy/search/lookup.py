@@ -76,8 +76,7 @@ def author_named(service: SearchService, parsed: ParsedQuery) -> str | None:
     if not hits:
         return None
     wanted = fold_name(text)
-    with service.engine.connect() as conn:
-        views = store.views_by_id(conn, [pid for pid, _ in hits], include_hidden=False)
+    views = service.paper_views([pid for pid, _ in hits])
     names = Counter(
         author.name
         for view in views.values()

@@ -26,7 +26,6 @@ from paperboy.search.service import SearchService
 from paperboy.store import embeddings as store
 from paperboy.store import neighbours as neighbour_store
 from paperboy.store.neighbours import StoredNeighbour
-from paperboy.store.papers import views_by_id
 
 log = logging.getLogger(__name__)
 STORED = 50  # the API's largest ``limit``
@@ -156,16 +155,15 @@ def similar_papers(service: SearchService, paper_id: int, k: int = 8) -> list[Si
     found = stored_or_computed(service, paper_id)
     hits: list[SimilarHit] = []
     start, step = 0, k + 4  # a few spare for hidden papers; loading all 50 would cost a page 5 ms
-    with service.engine.connect() as conn:
-        while len(hits) < k and start < len(found):
-            batch = found[start : start + step]
-            views = views_by_id(conn, [n.neighbour_id for n in batch], include_hidden=False)
-            hits += [
-                SimilarHit(views[n.neighbour_id], n.score, n.reason, n.cosine)
-                for n in batch
-                if n.neighbour_id in views
-            ]
-            start += step
+    while len(hits) < k and start < len(found):
+        batch = found[start : start + step]
+        views = service.paper_views([n.neighbour_id for n in batch])  # kept between data changes
+        hits += [
+            SimilarHit(views[n.neighbour_id], n.score, n.reason, n.cosine)
+            for n in batch
+            if n.neighbour_id in views
+        ]
+        start += step
     return hits[:k]
 
 
