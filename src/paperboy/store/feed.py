@@ -97,6 +97,12 @@ def latest_day(conn: Connection) -> date | None:
     return conn.execute(sa.select(sa.func.max(daily_entries.c.day))).scalar()
 
 
+def day_span(conn: Connection) -> tuple[date | None, date | None]:
+    """The first and last days that have papers: the bounds of the feed pages' date picker."""
+    row = conn.execute(sa.select(sa.func.min(daily_entries.c.day), sa.func.max(daily_entries.c.day))).one()
+    return row[0], row[1]
+
+
 def neighbour_days(conn: Connection, day: date) -> tuple[date | None, date | None]:
     """The nearest earlier and later days that have papers, for previous / next links."""
     before = conn.execute(

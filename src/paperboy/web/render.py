@@ -26,6 +26,8 @@ from paperboy.models import Author
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
 AUTHORS_SHOWN = 5
+# The header's feed tabs on a phone, where the full names do not fit on one row beside search and account.
+SHORT_TABS = {"Daily": "Day", "Weekly": "Week", "Monthly": "Month"}
 
 _TITLES = {
     400: "Bad request",
@@ -148,6 +150,7 @@ def _environment() -> Environment:
         static_url=static_url,
         is_http_url=is_http_url,
         authors_shown=AUTHORS_SHOWN,
+        short_tabs=SHORT_TABS,
     )
     return env
 

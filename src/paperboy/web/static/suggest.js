@@ -96,6 +96,7 @@
       event.preventDefault();
       window.location.href = options()[active].querySelector("a").href;
     } else if (event.key === "Escape") {
+      event.preventDefault();  // this Escape closed the list; it does not also close the phone's search row
       close();
     }
   });
