@@ -67,7 +67,9 @@ def test_the_documented_example() -> None:
     """README's example: 40 upvotes, 3 comments, 255 stars, featured 10 hours ago, default weights."""
     score = trending_score(signals(40, 3, 255, 10), NOW)
     assert round(score.value, 3) == round((40 + 2 * 3 + 1 * 8 + 1) / 12**1.2, 3) == 2.788
-    assert score.why == "4.0 upvotes/hour · 40 upvotes · 3 comments · 255 GitHub stars · featured 10 hours ago"
+    assert score.why == (
+        "4.0 upvotes/hour · 40 upvotes · 3 comments · 255 GitHub stars · featured 10 hours ago"
+    )
 
 
 def test_why_lines_read_well() -> None:
