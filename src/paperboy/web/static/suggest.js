@@ -12,6 +12,7 @@
   list.setAttribute("role", "listbox");
   list.hidden = true;
   form.appendChild(list);
+  box.setAttribute("role", "combobox");  // a search box that offers a list: the ARIA combobox pattern
   box.setAttribute("aria-controls", list.id);
   box.setAttribute("aria-autocomplete", "list");
   box.setAttribute("aria-expanded", "false");
