@@ -40,6 +40,11 @@ def sign_up(
     assert "Check your inbox" in response.text
 
 
+def confirm(client: TestClient, link: str):
+    """Open an emailed confirmation link and press its button, as a person does (the answer, unfollowed)."""
+    return client.post(link, data={"csrf_token": csrf(client, link)}, follow_redirects=False)
+
+
 def log_in(client: TestClient, login: str = "ada", password: str = PASSWORD, **extra: str):
     return client.post(
         "/login",

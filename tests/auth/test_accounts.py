@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from paperboy.auth import service
 from paperboy.auth.network import throttle_subject
 from paperboy.store import accounts
-from tests.auth.conftest import csrf, log_in, sign_up
+from tests.auth.conftest import confirm, csrf, log_in, sign_up
 from tests.sites import Site, make_site
 
 
@@ -24,7 +24,9 @@ def test_signup_verify_login_logout(site: Site) -> None:
     (mail,) = site.mails()
     assert mail["To"] == "ada@example.org" and "Confirm" in mail["Subject"]
     link = site.last_link("/verify")
-    assert "Email confirmed" in client.get(link).text
+    answer = confirm(client, link)
+    assert answer.status_code == 303 and answer.headers["location"] == "/verify/done"
+    assert "Email confirmed" in client.get("/verify/done").text
     assert client.get(link).status_code == 400, "a verification link works once"
     response = log_in(client, next="/settings")
     assert response.status_code == 303 and response.headers["location"] == "/settings"

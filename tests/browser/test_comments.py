@@ -46,7 +46,7 @@ def test_write_reply_edit_and_delete(site: BrowserSite, open_context) -> None:  
     page.goto(f"{site.url}/papers/date/{LATEST.isoformat()}")
     comments_before = _card_comments(page)
     page.goto(f"{site.url}/papers/{PAPER}")
-    assert page.locator("#comments .empty-thread").is_visible()
+    assert page.locator("#discussion .empty-thread").is_visible()
 
     page.get_by_label("Add a comment").fill(
         "Is the **speed-up** real? See [the code](https://example.org/facet) and `facet.run()`."
@@ -153,7 +153,7 @@ def test_others_cannot_edit_and_moderators_hide(site: BrowserSite, open_context)
 
     stranger.reload()
     assert stranger.locator(f"#comment-{spam_id} .comment-text").inner_text() == "[hidden by a moderator]"
-    assert "buy my course" not in stranger.locator("#comments").inner_text()
+    assert "buy my course" not in stranger.locator("#discussion").inner_text()
 
     mod.get_by_role("button", name="Hide paper").click()
     mod.wait_for_url(f"{site.url}/papers/{MODERATED}")

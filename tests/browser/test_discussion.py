@@ -165,7 +165,7 @@ def test_discussion_is_inert_and_photographed(
         assert link.get_attribute("href").startswith("https://"), link.get_attribute("href")
     for summary in page.locator("li.comment summary", has_text="Edit").all():
         summary.click()  # open the edit forms too: their textareas hold the raw payloads
-    page.locator("#comments").scroll_into_view_if_needed()
+    page.locator("#discussion").scroll_into_view_if_needed()
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"discussion-{viewport}-{scheme}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.browser.conftest import SUBMIT_ID, SUBMIT_TITLE, BrowserSite, Watch
+from tests.browser.conftest import PHONE, SUBMIT_ID, SUBMIT_TITLE, BrowserSite, Watch
 
 pytestmark = pytest.mark.browser
 
@@ -29,17 +29,13 @@ def test_sign_up_verify_and_sign_in(site: BrowserSite, open_context) -> None:  #
     assert mails[0]["Subject"] == "Confirm your email address"
     link = site.link_in_last_mail("/verify")
     page.goto(link)
+    assert page.locator("h1").inner_text() == "Confirm your email address"
+    assert "grace@example.org" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Confirm and sign in").click()
+    page.wait_for_url(f"{site.url}/verify/done")
     assert page.locator("h1").inner_text() == "Email confirmed"
-    assert "grace" in page.locator("main").inner_text()
-    page.get_by_role("link", name="Continue").click()
-    page.wait_for_url(f"{site.url}/login")
-
-    page.get_by_label("Email or username").fill("grace@example.org")
-    page.get_by_label("Password").fill("a long enough passphrase")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{site.url}/")
-    assert page.locator(".account-nav .account-name").inner_text() == "grace"
-    assert page.locator(".account-nav").get_by_role("link", name="Sign in").count() == 0
+    assert "you are signed in" in page.locator("main").inner_text()
+    assert page.locator(".account-nav .account-name").inner_text() == "grace"  # signed in by the link
     session = next(c for c in page.context.cookies() if c["name"] == "pb_session")
     assert session["httpOnly"] and session["sameSite"] == "Lax"
 
@@ -50,9 +46,48 @@ def test_sign_up_verify_and_sign_in(site: BrowserSite, open_context) -> None:  #
 
     page.locator(".account-nav").get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{site.url}/")
+    page.goto(f"{site.url}/login")
+    page.get_by_label("Email or username").fill("grace@example.org")
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{site.url}/")
+    assert page.locator(".account-nav .account-name").inner_text() == "grace"
+    assert page.locator(".account-nav").get_by_role("link", name="Sign in").count() == 0
+
+    page.locator(".account-nav").get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{site.url}/")
     assert page.locator(".account-nav .account-name").count() == 0
     assert page.locator(".account-nav").get_by_role("link", name="Sign in").is_visible()
     watch.assert_clean()
+
+
+def test_the_link_signs_in_the_browser_that_opens_it(site: BrowserSite, open_context) -> None:  # type: ignore[no-untyped-def]
+    """Signed up on a laptop, the mail read on a phone: the phone is signed in, the laptop is not."""
+    mailed = len(site.mails())
+    laptop = open_context().new_page()
+    laptop.goto(f"{site.url}/signup")
+    laptop.get_by_label("Username").fill("hedy")
+    laptop.get_by_label("Email").fill("hedy@example.org")
+    laptop.get_by_label("Password").fill("frequency hopping")
+    laptop.get_by_role("button", name="Sign up").click()
+    assert laptop.locator("h1").inner_text() == "Check your inbox"
+    assert site.mails(at_least=mailed + 1)[-1]["To"] == "hedy@example.org"
+    link = site.link_in_last_mail("/verify")
+
+    phone = open_context(viewport=PHONE).new_page()
+    watch = Watch(phone)
+    phone.goto(link)
+    phone.get_by_role("button", name="Confirm and sign in").click()
+    phone.wait_for_url(f"{site.url}/verify/done")
+    phone.locator(".account-menu summary").click()
+    assert phone.locator(".account-menu-panel .account-name").inner_text() == "hedy"
+    phone.goto(f"{site.url}/settings")
+    assert "hedy@example.org" in phone.locator("main").inner_text()
+    assert "confirmed" in phone.locator(".settings-facts").inner_text()
+    watch.assert_clean()
+
+    laptop.goto(f"{site.url}/")
+    assert laptop.locator(".account-nav .account-name").count() == 0, "only the browser that opened the link"
 
 
 def test_wrong_password_is_refused_with_a_message(site: BrowserSite, open_context) -> None:  # type: ignore[no-untyped-def]

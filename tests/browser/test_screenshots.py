@@ -35,11 +35,13 @@ pytestmark = pytest.mark.browser
 
 # name → (path, signed in?)
 PAGES = {
+    "home": ("/", False),
     "feed": (f"/papers/date/{LATEST.isoformat()}", True),
     "paper": (f"/papers/{POPULAR}", True),
     "trending": ("/papers/trending", True),
     "organization": (f"/organizations/{ORG}", True),
     "author": (f"/authors/{quote(AUTHOR)}", True),
+    "search": ("/search?q=agents", False),
     "login": ("/login", False),
     "signup": ("/signup", False),
     "submit": ("/submit", True),

@@ -163,7 +163,6 @@ def test_search_and_settings_stay_text(hostile: BrowserSite, open_context) -> No
     watch = Watch(page)
     for payload in PAYLOADS:
         _visit(page, f"{site.url}/search?q={quote(payload)}", watch)
-        assert page.locator("#site-search").input_value() == " ".join(payload.split())
         assert page.get_by_label("Search for").input_value() == " ".join(payload.split())
     _visit(page, f"{site.url}/search?q=hostile+verbatim", watch)  # hits with hostile titles and snippets
     assert page.get_by_role("link", name=TITLE).count() == 1

@@ -39,12 +39,13 @@ def test_post_reply_and_read_on_the_page(site: Site) -> None:
     assert top.xpath(".//div[@class='comment-text']/p/strong/text()") == ["scale"]
     nested = top.xpath(f"./ol[@class='comment-list']/li[@id='comment-{reply}']")
     assert nested and nested[0].xpath(".//div[@class='comment-text']/p/em/text()") == ["Table 3"]
-    assert doc.xpath("string(//h2[@id='comments-h']/span[@class='count-badge'])").startswith("4")  # 2 HF + 2
-    assert "2 comments on Hugging Face, 2 here" in " ".join(
-        doc.xpath("string(//p[@class='discussion-note'])").split()
-    )
+    hf = doc.xpath("//section[@id='discussion']/p[@class='hf-thread']/a")[0]  # HF's thread: a link there
+    assert " ".join(hf.text_content().split()) == "2 comments on Hugging Face →"
+    assert hf.get("href") == f"https://huggingface.co/papers/{POPULAR}#community"
+    assert doc.xpath("string(//h3[@class='thread-head']/span[@class='count-badge'])").startswith("2")  # ours
     assert not doc.xpath("//form[@class='comment-form']")  # anonymous: a sign-in link instead
-    assert doc.xpath("//section[@id='comments']//a[@href='/login?next=%2Fpapers%2F2608.19880%23comments']")
+    sign_in = "/login?next=%2Fpapers%2F2608.19880%23discussion"
+    assert doc.xpath(f"//section[@id='discussion']//a[@href='{sign_in}']")
 
 
 def test_counts_on_cards_and_in_the_api(site: Site) -> None:
@@ -57,6 +58,7 @@ def test_counts_on_cards_and_in_the_api(site: Site) -> None:
     card = alice.doc(f"/papers/date/{DAY.isoformat()}").xpath(f"//article[.//a[@href='/papers/{QUIET}']]")[0]
     stat = card.xpath(".//a[contains(@class, 'stat')][contains(@aria-label, 'comment')]")[0]
     assert stat.get("aria-label") == "2 comments"
+    assert stat.get("href") == f"/papers/{QUIET}#discussion"
 
 
 def test_forms_for_a_verified_reader(site: Site) -> None:
@@ -65,7 +67,7 @@ def test_forms_for_a_verified_reader(site: Site) -> None:
     theirs = post(site.client("bob"), QUIET, "Theirs.")
     doc = alice.doc(f"/papers/{QUIET}")
     assert doc.xpath(
-        "//section[@id='comments']/form[@action='/papers/2608.00001/comments']//textarea[@maxlength='10000']"
+        "//section[@id='discussion']/form[@action='/papers/2608.00001/comments']//textarea[@maxlength='10000']"
     )
     summaries = lambda cid: comment_li(doc, cid).xpath("./article//summary/text()")  # noqa: E731
     assert summaries(mine) == ["Reply", "Edit", "Delete"]
@@ -73,7 +75,7 @@ def test_forms_for_a_verified_reader(site: Site) -> None:
     assert not doc.xpath("//form[contains(@action, '/hide')]")  # not a moderator
     newbie = site.client("newbie").doc(f"/papers/{QUIET}")
     assert not newbie.xpath("//form[@class='comment-form']")
-    assert "Confirm your email address" in newbie.xpath("string(//section[@id='comments'])")
+    assert "Confirm your email address" in newbie.xpath("string(//section[@id='discussion'])")
 
 
 def test_length_limit_with_a_clear_message_and_the_draft_kept(site: Site) -> None:

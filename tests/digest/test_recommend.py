@@ -23,7 +23,7 @@ from paperboy.rank.recommend import DenseSpace, KeywordSpace, ProfileItem, item_
 from paperboy.store import digests, feed
 from paperboy.store.schema import papers, recommendations, subscriptions, users
 from paperboy.store.votes import set_vote
-from tests.auth.conftest import csrf, log_in, sign_up
+from tests.auth.conftest import confirm, csrf, log_in, sign_up
 from tests.sites import make_site
 
 NOW = datetime(2025, 9, 26, tzinfo=UTC)
@@ -87,7 +87,7 @@ def test_for_you_page_feed_and_digest_settings(papers_engine: Engine, tmp_path) 
     )
     client = site.client()
     sign_up(site, client)
-    client.get(site.last_link("/verify"))
+    assert confirm(client, site.last_link("/verify")).status_code == 303
     assert log_in(client).status_code == 303
     with papers_engine.begin() as conn:
         user_id = conn.execute(sa.select(users.c.id).where(users.c.username == "ada")).scalar_one()

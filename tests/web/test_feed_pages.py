@@ -91,13 +91,14 @@ def test_week_and_month_step_to_periods_with_papers(doc_of) -> None:  # type: ig
 
 def test_tabs_keep_the_moment(doc_of) -> None:  # type: ignore[no-untyped-def]
     tabs = {
-        a.text_content(): a.get("href")
+        a.xpath("string(span[@class='tab-full'])"): a.get("href")
         for a in doc_of("/papers/date/2025-03-05").xpath("//nav[@class='site-nav']/a")
     }
     assert tabs == {
         "Daily": "/papers/date/2025-03-05",
         "Weekly": "/papers/week/2025-W10",
         "Monthly": "/papers/month/2025-03",
+        "Trending": "/papers/trending",  # always now
     }
     week_tabs = doc_of("/papers/week/2025-W10").xpath("//nav[@class='site-nav']/a")
     assert week_tabs[0].get("href") == "/papers/date/2025-03-07"  # the week's last day with papers

@@ -58,7 +58,7 @@ def test_feed_cards_shorten_long_author_lists(doc_of) -> None:  # type: ignore[n
     assert len(first.xpath(".//span[@class='author']")) == 5
     assert first.xpath("string(.//span[@class='more'])") == "+12 more"
     assert first.xpath("string(.//span[contains(@class, 'submitter')])").strip() == "submitted by taesiri"
-    assert "LLM agents" in [li.text_content() for li in first.xpath(".//li[@class='chip']")]
+    assert "LLM agents" in [a.text_content() for a in first.xpath(".//a[@class='chip']")]
     assert first.xpath(".//details[@class='abstract']/summary")  # collapsed, works without JS
 
 

@@ -92,11 +92,28 @@ def resend_verification(engine: Engine, settings: Settings, user: Account, link_
     return account_mail.verification(engine, settings, user.id, user.email, link_base, counted=True)
 
 
+USED_VERIFY_LINK = "This link was already used. Sign in, or ask for a new link."
+
+
+def check_verify_link(engine: Engine, settings: Settings, token: str) -> Account:
+    """The account a confirmation link is for, without using the link up (the page that asks "confirm?");
+    BadRequest, in words a person understands, when it is expired, forged, used, or its account is gone."""
+    user_id, once = read_link_token(settings.secret_key, "verify", token)
+    with engine.connect() as conn:
+        if not sessions.link_unused(conn, once, user_id, "verify"):
+            raise BadRequest(USED_VERIFY_LINK)
+        user = accounts.by_id(conn, user_id)
+    if user is None or user.disabled:
+        raise BadRequest("This account no longer exists.")
+    return user
+
+
 def verify_email(engine: Engine, settings: Settings, token: str) -> Account:
+    """Use the link once: the address of the link's own account is confirmed, and that account returned."""
     user_id, once = read_link_token(settings.secret_key, "verify", token)
     with engine.begin() as conn:
         if not sessions.consume_link(conn, once, user_id, "verify"):
-            raise BadRequest("This link was already used. Sign in, or ask for a new link.")
+            raise BadRequest(USED_VERIFY_LINK)
         accounts.mark_verified(conn, user_id)
         user = accounts.by_id(conn, user_id)
     if user is None:

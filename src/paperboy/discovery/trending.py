@@ -42,18 +42,16 @@ def featured_at(item: FeedItem) -> datetime:
     return item.submitted_at or datetime.combine(item.day, time(0), tzinfo=UTC)
 
 
-def as_of(last_day: date, present: datetime | None = None) -> tuple[datetime, str | None]:
-    """The "now" a period ending on ``last_day`` is ranked at, and how the why line names it if past."""
+def as_of(last_day: date, present: datetime | None = None) -> tuple[datetime, bool]:
+    """The "now" a period ending on ``last_day`` is ranked at, and whether that is a past period's close."""
     end = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=UTC)
     present = present or datetime.now(UTC)
     if present < end:
-        return present, None
-    return end, f"the end of {last_day:%b %-d, %Y}"
+        return present, False
+    return end, True
 
 
-def rank(
-    items: list[FeedItem], now: datetime, trend: TrendingWeights, until: str | None = None
-) -> list[Ranked]:
+def rank(items: list[FeedItem], now: datetime, trend: TrendingWeights, past: bool = False) -> list[Ranked]:
     """Highest score first; ties: more upvotes, then the later feature, then paper id (stable pages)."""
     ranked = [
         Ranked(
@@ -67,7 +65,7 @@ def rank(
                 ),
                 now,
                 trend,
-                until,
+                past,
             ),
         )
         for item in items
@@ -96,8 +94,8 @@ def trending_in(
     if not items:
         return []
     # An open-ended period (the API's "every day" for a submitter) ends with its last paper.
-    now, until = as_of(end if end < date.max else max(item.day for item in items), present)
-    return rank(items, now, weights(settings), until)
+    now, past = as_of(end if end < date.max else max(item.day for item in items), present)
+    return rank(items, now, weights(settings), past)
 
 
 def trending_window(conn: Connection, settings: Settings) -> tuple[date, date] | None:

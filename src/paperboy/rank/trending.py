@@ -39,23 +39,22 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
-def _age(hours: float, until: str | None) -> str:
-    """How long ago it was featured; ``until`` names a past "now" (the end of a period) instead of "ago"."""
+def _age(hours: float, featured_at: datetime, past: bool) -> str:
+    """When it was featured, as a reader says it: "featured 3 hours ago", "featured 2 days ago"; for a period
+    ranked as it closed (``past``) its date, "featured on Aug 20", since "ago" would count from that close."""
+    if past:
+        return f"featured on {featured_at:%b %-d}"
     if hours < 1:
-        span = "within the hour" if until is None else "less than an hour"
-    elif hours < 48:
-        span = f"{int(hours)} h"
-    else:
-        span = f"{int(hours // 24)} days"
-    if until is None:
-        return "featured " + (span if hours < 1 else f"{span} ago")
-    return f"featured {span} before {until}"
+        return "featured less than an hour ago"
+    if hours < 24:
+        return f"featured {_plural(int(hours), 'hour')} ago"
+    return f"featured {_plural(int(hours // 24), 'day')} ago"
 
 
 def trending_score(
-    signals: Signals, now: datetime, weights: TrendingWeights = TrendingWeights(), until: str | None = None
+    signals: Signals, now: datetime, weights: TrendingWeights = TrendingWeights(), past: bool = False
 ) -> TrendingScore:
-    """Score one paper at ``now``; ``until`` labels ``now`` in the why line when it is not the present."""
+    """Score one paper at ``now``; ``past`` says ``now`` is the close of a past period, not the present."""
     hours = max(0.0, (now - signals.featured_at).total_seconds() / 3600)
     stars = math.log2(1 + max(signals.github_stars, 0))
     points = signals.upvotes + weights.comment_weight * signals.comments + weights.star_weight * stars + 1
@@ -67,5 +66,5 @@ def trending_score(
         parts.append(_plural(signals.github_stars, "GitHub star"))
     rate = signals.upvotes / max(hours, 1.0)
     lead = f"{rate:.1f} upvotes/hour" if hours < 48 and signals.upvotes else ""
-    why = " · ".join(([lead] if lead else []) + parts + [_age(hours, until)])
+    why = " · ".join(([lead] if lead else []) + parts + [_age(hours, signals.featured_at, past)])
     return TrendingScore(value=value, why=why)

@@ -97,15 +97,18 @@ def latest_day(conn: Connection) -> date | None:
     return conn.execute(sa.select(sa.func.max(daily_entries.c.day))).scalar()
 
 
+def day_span(conn: Connection) -> tuple[date | None, date | None]:
+    """The first and last days that have papers: the bounds of the feed pages' date picker."""
+    row = conn.execute(sa.select(sa.func.min(daily_entries.c.day), sa.func.max(daily_entries.c.day))).one()
+    return row[0], row[1]
+
+
 def neighbour_days(conn: Connection, day: date) -> tuple[date | None, date | None]:
-    """The nearest earlier and later days that have papers, for previous / next links."""
-    before = conn.execute(
-        sa.select(sa.func.max(daily_entries.c.day)).where(daily_entries.c.day < day)
-    ).scalar()
-    after = conn.execute(
-        sa.select(sa.func.min(daily_entries.c.day)).where(daily_entries.c.day > day)
-    ).scalar()
-    return before, after
+    """The nearest earlier and later days that have papers, for previous / next links (one statement)."""
+    before = sa.select(sa.func.max(daily_entries.c.day)).where(daily_entries.c.day < day).scalar_subquery()
+    after = sa.select(sa.func.min(daily_entries.c.day)).where(daily_entries.c.day > day).scalar_subquery()
+    row = conn.execute(sa.select(before.label("before"), after.label("after"))).one()
+    return row.before, row.after
 
 
 def stats(conn: Connection) -> dict[str, object]:

@@ -97,6 +97,19 @@ def record_link(conn: Connection, once: str, user_id: int, purpose: str) -> None
     conn.execute(sa.insert(one_time_tokens).values(id=once, user_id=user_id, purpose=purpose))
 
 
+def link_unused(conn: Connection, once: str, user_id: int, purpose: str) -> bool:
+    """Whether a recorded link can still be used (read only: ``consume_link`` is what uses it)."""
+    row = conn.execute(
+        sa.select(one_time_tokens.c.id).where(
+            one_time_tokens.c.id == once,
+            one_time_tokens.c.user_id == user_id,
+            one_time_tokens.c.purpose == purpose,
+            one_time_tokens.c.used_at.is_(None),
+        )
+    ).first()
+    return row is not None
+
+
 def consume_link(conn: Connection, once: str, user_id: int, purpose: str) -> bool:
     """True exactly once per link: the UPDATE only matches an unused row."""
     result = conn.execute(

@@ -185,14 +185,70 @@ def signup(request: Request, form: Form) -> Response:
 
 
 @router.get("/verify")
-def verify(request: Request, token: str = "") -> Response:
+def verify_form(request: Request, token: str = "") -> Response:
+    """Asks, rather than confirming on sight: mail scanners and link previews open links, only people press
+    buttons; and a page another site opens cannot sign its visitor in to an account it chose."""
+    user = service.check_verify_link(request.app.state.engine, _settings(request), token)
+    signed_in = current_user(request)
+    if signed_in is not None and signed_in.id != user.id:
+        message = (
+            f"Confirm the address of {user.username}? You stay signed in as {signed_in.username} here; "
+            f"sign out first to use {user.username} in this browser."
+        )
+        button = "Confirm the address"
+    elif signed_in is not None:
+        message, button = f"Confirm {user.email} as the address of {user.username}?", "Confirm my address"
+    else:
+        message = f"Confirm {user.email} as the address of {user.username}, and sign in on this browser?"
+        button = "Confirm and sign in"
+    context = {
+        "title": "Confirm your email address",
+        "message": message,
+        "action": f"/verify?token={token}",
+        "button": button,
+        "csrf_token": csrf_token(request),
+    }
+    return render(request, "confirm_action.html", context)
+
+
+@router.post("/verify")
+def verify(request: Request, form: Form, token: str = "") -> Response:
+    """Uses the one-time link; a browser where nobody is signed in is then signed in to the link's account
+    (a fresh session, as a login makes), and one signed in to another account stays as it was."""
+    check_form(request, form)
     user = service.verify_email(request.app.state.engine, _settings(request), token)
+    signed_in = current_user(request)
+    if signed_in is not None and signed_in.id != user.id:
+        return _message(
+            request,
+            "Email confirmed",
+            f"The address of {user.username} is confirmed. You are still signed in as {signed_in.username}.",
+            link_url="/",
+            link_label="Continue",
+        )
+    if user.disabled:
+        raise BadRequest("This account no longer exists.")
+    response = see_other("/verify/done")
+    if signed_in is None:
+        start_session(request, response, user.id, timedelta(days=_settings(request).session_days))
+        _remember_device(request, response, user.id)
+    return response
+
+
+@router.get("/verify/done")
+def verified(request: Request) -> Response:
+    """Where a confirmation lands: says so to the account now signed in here."""
+    user = current_user(request)
+    if user is None:
+        return see_other("/login")
+    if user.email_verified_at is None:
+        return see_other("/settings")
     return _message(
         request,
         "Email confirmed",
-        f"Thanks, {user.display_name}: your address is confirmed.",
-        link_url="/login" if current_user(request) is None else "/",
-        link_label="Continue",
+        f"Thanks, {user.display_name}: your address is confirmed and you are signed in.",
+        link_url="/",
+        link_label="Today’s papers",
     )
 
 

@@ -119,7 +119,7 @@ def post_comment(request: Request, form: Form, arxiv_id: str) -> Response:
         limits.comment(request.app.state.engine, request.app.state.settings, user)
     except (BadRequest, TooManyRequests) as exc:
         title = "Your reply was not posted" if parent_id else "Your comment was not posted"
-        action, back = f"/papers/{arxiv_id}/comments", f"/papers/{arxiv_id}#comments"
+        action, back = f"/papers/{arxiv_id}/comments", f"/papers/{arxiv_id}#discussion"
         return _draft_page(request, title, action, str(exc), raw, back, parent_id, exc)
     canonical, comment_id = service.post_comment(request.app.state.engine, user, arxiv_id, body, parent_id)
     return _to_comment(canonical, comment_id)

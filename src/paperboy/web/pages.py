@@ -22,7 +22,7 @@ from paperboy.errors import NotFound
 from paperboy.http.deps import get_engine, get_settings
 from paperboy.papers import canonical_id, visible_paper
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
-from paperboy.store.feed import count_feed, feed, latest_day, neighbour_days
+from paperboy.store.feed import count_feed, day_span, feed, latest_day, neighbour_days
 from paperboy.web.claims import paper_claims
 from paperboy.web.discussion import paper_context, voted_for
 from paperboy.web.render import render
@@ -76,7 +76,8 @@ def _neighbours(conn: Connection, period: Period) -> tuple[Period | None, Period
 
 
 def _tabs(conn: Connection, period: Period) -> list[dict[str, object]]:
-    """Daily / Weekly / Monthly views of one moment; a week's Daily tab opens its last day with papers."""
+    """Daily / Weekly / Monthly views of one moment (a week's Daily tab opens its last day with papers), and
+    Trending, which is always now."""
     day = period.start
     if period.kind != "date":
         last = neighbour_days(conn, period.end + timedelta(days=1))[0]
@@ -97,6 +98,7 @@ def _tabs(conn: Connection, period: Period) -> list[dict[str, object]]:
             "url": period_url(period_containing("month", day)),
             "current": period.kind == "month",
         },
+        {"label": "Trending", "url": "/papers/trending", "current": False},
     ]
 
 
@@ -124,6 +126,7 @@ def _feed_page(
     else:
         items = feed(conn, period.start, period.end, sort=sort, limit=size, offset=p * size) if total else []
     before, after = _neighbours(conn, period)
+    first_day, last_day = day_span(conn)
     context = {
         "nav": period.kind,
         "period": period,
@@ -140,6 +143,8 @@ def _feed_page(
         "next": _step(after),
         "tabs": _tabs(conn, period),
         "is_latest": is_latest,
+        "first_day": first_day,
+        "last_day": last_day,
         "voted": voted_for(request, conn, [item.view for item in items]),
     }
     return render(request, "feed.html", context, public=True)
@@ -156,9 +161,23 @@ def home(request: Request, db: Db, settings: Config, sort: Sort = "upvotes", p: 
 
 
 @router.get("/papers", include_in_schema=False)
-@router.get("/papers/date", include_in_schema=False)
 def papers_root() -> RedirectResponse:
     return RedirectResponse("/", status_code=307)
+
+
+@router.get("/papers/date", include_in_schema=False)
+def jump_to_day(db: Db, day: str = "", kind: Literal["date", "week", "month"] = "date") -> RedirectResponse:
+    """Where the feed pages' date picker (a plain GET form) lands: the day, week or month holding ``day``,
+    moved into the days that have papers; with no day, today's feed."""
+    if not day:
+        return RedirectResponse("/", status_code=307)
+    wanted = parse_day(day).start
+    with db.connect() as conn:
+        first, last = day_span(conn)
+    if first is None or last is None:
+        return RedirectResponse("/", status_code=303)
+    wanted = min(max(wanted, first), last)
+    return RedirectResponse(period_url(period_containing(kind, wanted)), status_code=303)
 
 
 def _latest_redirect(conn: Connection, kind: str) -> RedirectResponse:

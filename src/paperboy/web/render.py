@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from http import HTTPStatus
@@ -21,11 +22,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from paperboy.config import Settings
 from paperboy.http.cache import public as shared
-from paperboy.models import Author
+from paperboy.models import Author, Paper
+from paperboy.text.links import github_repo_in, linkify
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
 AUTHORS_SHOWN = 5
+# The header's feed tabs on a phone, where the full names do not fit on one row beside search and account.
+SHORT_TABS = {"Daily": "Day", "Weekly": "Week", "Monthly": "Month"}
 
 _TITLES = {
     400: "Bad request",
@@ -107,6 +111,31 @@ def is_http_url(url: str | None) -> bool:
     return bool(url) and urlsplit(url).scheme in ("http", "https")
 
 
+@dataclass(frozen=True, slots=True)
+class CodeLink:
+    """Where a paper's code is; ``found_in`` names the text it was read from if the paper has no link set."""
+
+    url: str
+    found_in: str | None = None
+
+    @property
+    def rel(self) -> str:
+        return "noopener" if self.found_in is None else "nofollow noopener"
+
+
+def code_link(paper: Paper) -> CodeLink | None:
+    """The paper's GitHub link when one is set, else the first GitHub repository its authors name in the
+    abstract or the arXiv comments ("code at github.com/alibaba/conv-llava"). Readers' comments are not
+    searched: anyone may write there, and the Code link should be the authors' word."""
+    if is_http_url(paper.github_repo):
+        return CodeLink(paper.github_repo or "")
+    for text, where in ((paper.abstract, "abstract"), (paper.comments, "arXiv comments")):
+        found = github_repo_in(text)
+        if found:
+            return CodeLink(found, where)
+    return None
+
+
 def query(**params: Any) -> str:
     """A query string without empty or default values, so links stay short and canonical."""
     kept = {k: v for k, v in params.items() if v not in (None, "", 0)}
@@ -141,13 +170,16 @@ def _environment() -> Environment:
         initial=initial,
         visible_authors=visible_authors,
         path_segment=path_segment,
+        linkify=linkify,
     )
     env.globals.update(
         plural=plural,
         query=query,
         static_url=static_url,
         is_http_url=is_http_url,
+        code_link=code_link,
         authors_shown=AUTHORS_SHOWN,
+        short_tabs=SHORT_TABS,
     )
     return env
 

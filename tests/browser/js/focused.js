@@ -17,7 +17,8 @@
     card: card ? [...document.querySelectorAll('article.card')].indexOf(card) : -1,
     vote: !!el.closest('form[data-vote]'),
     title: !!el.closest('.card-title'),
-    ring: ring && el.matches(':focus-visible'),
+    // A date box's inner stops (month, day, year, calendar button) leave :focus-visible off the box itself.
+    ring: ring && (el.matches(':focus-visible') || el.matches('input[type=date]:focus-within')),
     onScreen: box.width > 0 && box.height > 0 && box.top >= 0 && box.bottom <= innerHeight &&
       box.left >= 0 && box.right <= innerWidth,
   };

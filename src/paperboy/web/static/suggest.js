@@ -12,6 +12,7 @@
   list.setAttribute("role", "listbox");
   list.hidden = true;
   form.appendChild(list);
+  box.setAttribute("role", "combobox");  // a search box that offers a list: the ARIA combobox pattern
   box.setAttribute("aria-controls", list.id);
   box.setAttribute("aria-autocomplete", "list");
   box.setAttribute("aria-expanded", "false");
@@ -96,6 +97,7 @@
       event.preventDefault();
       window.location.href = options()[active].querySelector("a").href;
     } else if (event.key === "Escape") {
+      event.preventDefault();  // this Escape closed the list; it does not also close the phone's search row
       close();
     }
   });
