@@ -40,6 +40,8 @@ PAGES = {
     "trending": ("/papers/trending", True),
     "organization": (f"/organizations/{ORG}", True),
     "author": (f"/authors/{quote(AUTHOR)}", True),
+    "organizations": ("/organizations", False),
+    "user": ("/users/reader?tab=comments", False),
     "login": ("/login", False),
     "signup": ("/signup", False),
     "submit": ("/submit", True),
