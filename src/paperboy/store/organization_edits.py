@@ -14,13 +14,21 @@ from sqlalchemy.engine import Connection
 
 from paperboy.errors import BadRequest, NotFound
 from paperboy.org_names import key
-from paperboy.store.organizations import Found, group_of, register_names, resolve
+from paperboy.store.organizations import Found, group_of, handles_of, in_group, register_names, resolve
 from paperboy.store.papers import VISIBLE
 from paperboy.store.schema import organization_aliases, organizations, papers
 
 # A busier handle becomes the organization's address only when clearly busier, so it does not flip back
 # and forth as papers arrive: at least twice the papers and PROMOTE_MARGIN more.
 PROMOTE_MARGIN = 3
+
+
+def _touch(conn: Connection, *canonical_ids: int) -> None:
+    """Papers of these organizations count as changed: search indexes pick up their organization's names."""
+    for canonical_id in set(canonical_ids):
+        conn.execute(
+            sa.update(papers).where(in_group(canonical_id)).values(modified_at=sa.func.current_timestamp())
+        )
 
 
 def find(conn: Connection, text: str) -> Found:
@@ -64,6 +72,7 @@ def promote(conn: Connection, handle_id: int) -> None:
         .where(organizations.c.id == handle_id)
         .values(canonical_id=None, display_name=sa.func.coalesce(organizations.c.display_name, chosen))
     )
+    _touch(conn, handle_id)
 
 
 def merge(conn: Connection, source: str, into: str) -> str:
@@ -83,6 +92,7 @@ def merge(conn: Connection, source: str, into: str) -> str:
         raise BadRequest(f"{source!r} and {into!r} are already one organization, {goal.name}")
     _move(conn, moved.id, goal.id)
     conn.execute(sa.update(organizations).where(organizations.c.id == goal.id).values(canonical_id=None))
+    _touch(conn, goal.id)
     return goal.name
 
 
@@ -96,7 +106,7 @@ def split(conn: Connection, handle: str) -> str:
         )
     conn.execute(sa.update(organizations).where(organizations.c.id == row.id).values(canonical_id=None))
     # Its own spelling and full name go with it, unless a handle that stays still has that full name.
-    staying = conn.execute(sa.select(organizations.c.fullname).where(group_of == row.canonical_id)).scalars()
+    staying = conn.execute(sa.select(organizations.c.fullname).where(handles_of(row.canonical_id))).scalars()
     shared = {key(name) for name in staying}
     own = {key(handle)} | ({key(row.fullname)} - shared if row.fullname else set())
     conn.execute(
@@ -109,6 +119,7 @@ def split(conn: Connection, handle: str) -> str:
         .values(organization_id=row.id)
     )
     register_names(conn, [(handle, row.id), (row.fullname, row.id)])
+    _touch(conn, row.id, row.canonical_id)
     return handle
 
 
@@ -123,11 +134,12 @@ def rename(conn: Connection, name: str, shown: str) -> str:
     )
     if text:
         register_names(conn, [(text, found.id)], curated=True)
+    _touch(conn, found.id)
     return found.name
 
 
 def _member_keys(conn: Connection, canonical_id: int) -> set[str]:
-    names = conn.execute(sa.select(organizations.c.name).where(group_of == canonical_id)).scalars()
+    names = conn.execute(sa.select(organizations.c.name).where(handles_of(canonical_id))).scalars()
     return {key(n) for n in names}
 
 

@@ -95,9 +95,14 @@ def resolve(conn: Connection, text: str) -> Found | None:
     return Found(id=target, name=name, exact=exact and name == text)
 
 
+def handles_of(canonical_id: int) -> sa.ColumnElement:
+    """The handles of a canonical organization (itself and its others), by primary key and index."""
+    return sa.or_(organizations.c.id == canonical_id, organizations.c.canonical_id == canonical_id)
+
+
 def in_group(canonical_id: int) -> sa.ColumnElement:
     """Papers of every handle of this canonical organization."""
-    handles = sa.select(organizations.c.id).where(group_of == canonical_id)
+    handles = sa.select(organizations.c.id).where(handles_of(canonical_id))
     return papers.c.organization_id.in_(handles.scalar_subquery())
 
 
@@ -106,7 +111,7 @@ def group(conn: Connection, canonical_id: int) -> Group:
     head = conn.execute(sa.select(organizations).where(organizations.c.id == canonical_id)).one()
     counts = (
         sa.select(papers.c.organization_id, sa.func.count().label("n"))
-        .where(VISIBLE, papers.c.organization_id.is_not(None))
+        .where(VISIBLE, in_group(canonical_id))
         .group_by(papers.c.organization_id)
         .subquery()
     )
@@ -119,7 +124,7 @@ def group(conn: Connection, canonical_id: int) -> Group:
             sa.func.coalesce(counts.c.n, 0),
         )
         .select_from(organizations.outerjoin(counts, counts.c.organization_id == organizations.c.id))
-        .where(group_of == canonical_id)
+        .where(handles_of(canonical_id))
     ).all()
     members = sorted(
         (Member(r.name, r.fullname, r[4], r.id == canonical_id) for r in rows),
