@@ -19,6 +19,7 @@ SMALL_WORDS = frozenset(
 )
 _NOT_KEY = re.compile(r"[\W_]+", re.UNICODE)
 _LEADING_THE = re.compile(r"^\s*the\s+", re.IGNORECASE)
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*[.,]?")
 MAX_KEY = 200
 
 
@@ -37,7 +38,9 @@ def key(text: str | None) -> str:
 
 
 def _title_word(word: str, first: bool) -> str:
-    if not first and word in SMALL_WORDS:
+    """One word capitalised; small words inside a name, and anything but plain words (``src=x``, ``<b>``,
+    ``v2``), are left as written."""
+    if (not first and word in SMALL_WORDS) or not _PLAIN_WORD.fullmatch(word):
         return word
     return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
