@@ -22,9 +22,11 @@ from typer.testing import CliRunner
 
 from paperboy.auth import service as auth_service
 from paperboy.config import get_settings
+from paperboy.models import Organization, Paper
 from paperboy.store import accounts
 from paperboy.store.engine import create_engine
 from paperboy.store.migrate import upgrade
+from paperboy.store.papers_write import upsert_papers
 from paperboy.store.schema import daily_entries, ingest_checkpoints, paper_embeddings, papers
 from paperboy.worker import announcements
 from tests.conftest import HF_DAILY, load_hf_daily
@@ -90,6 +92,38 @@ def test_users_role_grants_and_revokes(cli: Invoke, db: Engine) -> None:
     assert roles() == (False, False)
     unknown = cli("users", "role", "eve", "--admin")
     assert unknown.exit_code != 0 and "eve" in str(unknown.exception)
+
+
+def test_orgs_list_show_and_edit(cli: Invoke, db: Engine) -> None:
+    handles = [
+        ("deepmind", "Deepmind"),
+        ("GoogleDeepMind", None),
+        ("nvidia", "NVIDIA"),
+        ("TencentARC", "ARC Lab"),
+    ]
+    with db.begin() as conn:
+        upsert_papers(
+            conn,
+            [
+                Paper(f"2601.0000{n}", f"Paper {n}", organization=Organization(h, f))
+                for n, (h, f) in enumerate(handles)
+            ],
+        )
+    listed = ok(cli("orgs", "list"))
+    assert re.search(r"^\s+2  GoogleDeepMind\s+Google DeepMind  \(2 handles\)$", listed, re.M), listed
+    assert listed.rstrip().endswith("3 organization(s); 3 shown")
+    assert "nvidia" not in ok(cli("orgs", "list", "--search", "deep"))
+    shown = ok(cli("orgs", "show", "google deepmind"))
+    assert "Google DeepMind  /organizations/GoogleDeepMind" in shown and "handle deepmind" in shown
+    assert "one organization now, at /organizations/nvidia" in ok(cli("orgs", "merge", "arc lab", "NVIDIA"))
+    assert "TencentARC" in ok(cli("orgs", "show", "nvidia"))
+    assert "of its own again" in ok(cli("orgs", "split", "TencentARC"))
+    assert "display name set to 'Nvidia Corp'" in ok(cli("orgs", "rename", "nvidia", "Nvidia Corp"))
+    assert "now names nvidia" in ok(cli("orgs", "alias", "nvidia", "Team Green"))
+    assert "no longer names nvidia" in ok(cli("orgs", "unalias", "team green"))
+    refused = cli("orgs", "alias", "nvidia", "deepmind")
+    assert refused.exit_code != 0 and "already names GoogleDeepMind" in str(refused.exception)
+    assert cli("orgs", "show", "no such lab").exit_code != 0
 
 
 def test_digest_queue_then_status(cli: Invoke, db: Engine, tmp_path: Path) -> None:

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         description="Folder of saved daily-papers day files for the offline demo.",
     )
     page_size: int = Field(50, ge=1, le=500, description="Papers per page on the feed pages.")
+    public_upvotes: bool = Field(
+        True,
+        description="List the papers a person upvoted on their /users page (as Hugging Face shows who "
+        "upvoted); off keeps every upvote private (counts only).",
+    )
 
     secret_key: str = Field(
         "",

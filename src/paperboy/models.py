@@ -22,11 +22,14 @@ class Author:
 
 @dataclass(slots=True)
 class Organization:
-    """A lab or company as Hugging Face names it (``name`` is the stable handle)."""
+    """A lab or company: ``name`` is its stable handle (as Hugging Face names it), ``fullname`` its name."""
 
     name: str
     fullname: str | None = None
     avatar_url: str | None = None
+    # On papers read from the store, ``name`` is the canonical organization's handle and ``fullname`` its
+    # display name, while ``source`` is the handle as Hugging Face gave it (the JSON API answers with that).
+    source: Organization | None = None
 
 
 @dataclass(slots=True)

@@ -199,10 +199,12 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.web.feeds import router as feeds_router
     from paperboy.web.foryou_pages import router as foryou_router
     from paperboy.web.library_pages import router as library_router
+    from paperboy.web.organizations import router as organizations_router
     from paperboy.web.pages import router as pages_router
     from paperboy.web.search_page import router as search_page_router
     from paperboy.web.settings_page import router as settings_router
     from paperboy.web.submit_page import router as submit_router
+    from paperboy.web.users import router as users_router
 
     app.include_router(health_router)
     app.include_router(api_docs_router)
@@ -220,6 +222,8 @@ def _include_routes(app: FastAPI) -> None:
     app.include_router(community_router)
     app.include_router(feeds_router)  # before discovery: /authors/{name}/feed.rss is not an author
     app.include_router(discovery_router)  # before pages: /papers/trending is not a paper id
+    app.include_router(organizations_router)
+    app.include_router(users_router)
     app.include_router(claims_router)
     app.include_router(digest_router)
     app.include_router(foryou_router)

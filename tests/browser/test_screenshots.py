@@ -42,6 +42,8 @@ PAGES = {
     "organization": (f"/organizations/{ORG}", True),
     "author": (f"/authors/{quote(AUTHOR)}", True),
     "search": ("/search?q=agents", False),
+    "organizations": ("/organizations", False),
+    "user": ("/users/reader?tab=comments", False),
     "login": ("/login", False),
     "signup": ("/signup", False),
     "submit": ("/submit", True),

@@ -35,7 +35,8 @@ def test_post_reply_and_read_on_the_page(site: Site) -> None:
     reply = post(bob, POPULAR, "It does, see *Table 3*.", parent=first)
     doc = site.client().doc(f"/papers/{POPULAR}")
     top = comment_li(doc, first)
-    assert top.xpath("string(.//span[@class='comment-author'])") == "Alice Tester"
+    assert top.xpath("string(.//a[@class='comment-author'])") == "Alice Tester"
+    assert top.xpath(".//a[@class='comment-author']/@href")[0] == "/users/alice"  # the author's page
     assert top.xpath(".//div[@class='comment-text']/p/strong/text()") == ["scale"]
     nested = top.xpath(f"./ol[@class='comment-list']/li[@id='comment-{reply}']")
     assert nested and nested[0].xpath(".//div[@class='comment-text']/p/em/text()") == ["Table 3"]

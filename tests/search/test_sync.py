@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from paperboy.models import Organization
 from paperboy.search.searcher import search
+from paperboy.store import organization_edits
 from paperboy.store.schema import papers
 from tests.search.conftest import add_papers, arxiv_paper, service_for
 
@@ -112,5 +115,34 @@ def test_an_index_of_a_restored_database_is_rebuilt(corpus: Engine, tmp_path: Pa
             conn.execute(sa.delete(papers).where(papers.c.id == newest))
         search(service, "again")
         assert service.keyword.num_docs() == before - 1
+    finally:
+        service.close()
+
+
+def test_an_organizations_other_names_find_its_papers_after_a_merge(corpus: Engine, tmp_path: Path) -> None:
+    """Papers are indexed under their canonical organization too; a moderator's merge re-indexes them."""
+    service = service_for(corpus, tmp_path / "index", search_refresh_seconds=1e-6)
+    try:
+        add_papers(
+            corpus,
+            [
+                arxiv_paper(
+                    "2601.00010",
+                    "Tiny lab, second handle",
+                    "Zebrafish.",
+                    organization=Organization("tiny-lab-2", None),
+                )
+            ],
+        )
+        assert ids(search(service, "org:tinylab zebrafish")) == []
+        time.sleep(1.1)  # SQLite stamps modified_at to the second: a moderator acts later than the import
+        with corpus.begin() as conn:
+            organization_edits.merge(conn, "tiny-lab-2", "tinylab")
+        assert ids(search(service, "org:tinylab zebrafish")) == ["2601.00010"]
+        assert set(ids(search(service, 'org:"Tiny Lab"'))) == {"2503.00002", "2601.00010"}
+        time.sleep(1.1)
+        with corpus.begin() as conn:
+            organization_edits.split(conn, "tiny-lab-2")
+        assert ids(search(service, "org:tinylab zebrafish")) == []
     finally:
         service.close()

@@ -46,9 +46,14 @@ def author(arxiv_id: str, position: int, record: Author) -> AuthorOut:
 
 
 def organization(record: Organization | None) -> OrganizationOut | None:
-    """Hugging Face calls the avatar ``avatar`` here (not ``avatarUrl`` as for users)."""
+    """Hugging Face calls the avatar ``avatar`` here (not ``avatarUrl`` as for users).
+
+    The handle is the one Hugging Face gave the paper, not the canonical organization pages show, so an
+    answer is what Hugging Face's own would be.
+    """
     if record is None:
         return None
+    record = record.source or record
     return OrganizationOut.trusted(name=record.name, fullname=record.fullname, avatar=record.avatar_url)
 
 

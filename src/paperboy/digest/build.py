@@ -10,10 +10,11 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from paperboy.org_names import key
 from paperboy.periods import period_containing
 from paperboy.rank.trending import Signals, TrendingWeights, trending_score
 from paperboy.store.digests import Candidate
@@ -52,7 +53,16 @@ def window(period: str) -> tuple[date, date]:
 
 
 class Pool:
-    def __init__(self, candidates: Iterable[Candidate], now: datetime, weights: TrendingWeights) -> None:
+    def __init__(
+        self,
+        candidates: Iterable[Candidate],
+        now: datetime,
+        weights: TrendingWeights,
+        org_aliases: Mapping[str, str] | None = None,
+    ) -> None:
+        """``org_aliases`` maps every organization alias key to its canonical handle's key
+        (``store.organizations.alias_keys``): following "Google DeepMind" finds papers under ``deepmind``."""
+        self.org_aliases = org_aliases or {}
         self.by_id: dict[int, Candidate] = {}
         scored: list[tuple[float, int, str]] = []
         self.categories: dict[str, list[int]] = defaultdict(list)
@@ -70,9 +80,15 @@ class Pool:
             for cat in paper.categories or ([paper.primary_category] if paper.primary_category else []):
                 self.categories[cat.lower()].append(pid)
             if paper.organization:
-                for name in {paper.organization.name, paper.organization.fullname}:
-                    if name:
-                        self.orgs[name.lower()].append(pid)
+                org, source = paper.organization, paper.organization.source
+                names = {
+                    org.name,
+                    org.fullname,
+                    source.name if source else None,
+                    source.fullname if source else None,
+                }
+                for k in {key(name) for name in names if name}:
+                    self.orgs[k].append(pid)
             for author in paper.authors:
                 if author.name and not author.hidden:
                     self.authors[author.name.lower()].append(pid)
@@ -120,7 +136,9 @@ class Pool:
         for author in follows.get("authors") or []:
             add(self.authors.get(author.lower(), []), f"by {author}, an author you follow")
         for org in follows.get("organizations") or []:
-            add(self.orgs.get(org.lower(), []), f"from {org}, an organization you follow")
+            k = key(org)
+            found = self.orgs.get(self.org_aliases.get(k, k)) or self.orgs.get(k, [])
+            add(found, f"from {org}, an organization you follow")
         for cat in follows.get("categories") or []:
             add(self.categories.get(cat.lower(), []), f"new in {cat}, a category you follow")
         ordered = heapq.nsmallest(limit, reasons, key=self.rank.__getitem__)

@@ -17,7 +17,7 @@ from paperboy.config import Settings
 from paperboy.digest.build import Pick, Pool, Recommender, choose, window
 from paperboy.digest.schedule import current_period
 from paperboy.rank.trending import TrendingWeights
-from paperboy.store import digests, outbox, subscriptions
+from paperboy.store import digests, organizations, outbox, subscriptions
 from paperboy.store.recommendations import record_many
 from paperboy.store.subscriptions import Subscription
 
@@ -71,6 +71,8 @@ def plan(
     """The digests of ``pairs``, a chunk at a time; pools are built once per window and shared."""
     pools: dict[tuple, Pool] = {}
     recommenders: dict[tuple, Recommender] = {}
+    with engine.connect() as conn:
+        aliases = organizations.alias_keys(conn)  # followed organizations by any of their names
     for start in range(0, len(pairs), CHUNK):
         chunk = pairs[start : start + CHUNK]
         with engine.connect() as conn:
@@ -78,7 +80,7 @@ def plan(
             for _, period in chunk:
                 span = window(period)
                 if span not in pools:
-                    pools[span] = Pool(digests.candidates(conn, *span), now, weights(settings))
+                    pools[span] = Pool(digests.candidates(conn, *span), now, weights(settings), aliases)
         if recommender is not None:
             for sub, period in chunk:
                 span = window(period)

@@ -115,10 +115,9 @@ class KeywordIndex:
             doc.add_text("authors", name)
         for cat in row.categories:
             doc.add_text("category", cat)
-        for value in (row.org_name, row.org_fullname):
-            if value:
-                doc.add_text("org", value)
-                doc.add_text("org_text", value)
+        for value in dict.fromkeys(v for v in (row.org_name, row.org_fullname, *row.org_also) if v):
+            doc.add_text("org", value)
+            doc.add_text("org_text", value)
         if row.submitted_at is not None:
             doc.add_date("published", row.submitted_at)
         return doc

@@ -1,5 +1,7 @@
 """Authors and organizations as pages: their papers, newest first, and the author index behind them.
 
+Organizations here are canonical ones (``store.organizations``): a page lists the papers of all its handles.
+
 ``paper_authors`` is derived from ``papers.authors``: ``index_authors`` rewrites the rows of the papers a
 batch touched (called by ``papers_write.upsert_papers``, so every ingest path keeps it in step) and
 ``reindex_all_authors`` rebuilds it whole. An author page is then an index lookup; scanning every paper's
@@ -13,8 +15,10 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.models import Organization, PaperView
+from paperboy.models import PaperView
+from paperboy.org_names import display
 from paperboy.store.dialect import chunks, json_array_elements, json_flag_unset, json_text
+from paperboy.store.organizations import group_of, in_group
 from paperboy.store.papers import VISIBLE, select_views, view_of
 from paperboy.store.schema import organizations, paper_authors, papers
 
@@ -82,33 +86,45 @@ def count_author_papers(conn: Connection, name: str) -> int:
     return _count(conn, _by_author(name))
 
 
-def get_organization(conn: Connection, name: str) -> tuple[int, Organization] | None:
-    row = conn.execute(sa.select(organizations).where(organizations.c.name == name)).first()
-    if row is None:
-        return None
-    return row.id, Organization(name=row.name, fullname=row.fullname, avatar_url=row.avatar_url)
+def author_spelling(conn: Connection, name: str) -> str | None:
+    """The stored spelling of an author name given in another case ("ziwei liu" → "Ziwei Liu"): the one on
+    most papers, or None. Served by the ``lower(name)`` index, so an unknown name costs one probe."""
+    query = (
+        sa.select(paper_authors.c.name)
+        .where(sa.func.lower(paper_authors.c.name) == name.lower())
+        .group_by(paper_authors.c.name)
+        .order_by(sa.func.count().desc(), paper_authors.c.name)
+        .limit(1)
+    )
+    return conn.execute(query).scalar()
 
 
-def organization_papers(conn: Connection, org_id: int, limit: int = 50, offset: int = 0) -> list[PaperView]:
-    return _page(conn, papers.c.organization_id == org_id, limit, offset)
+def organization_papers(
+    conn: Connection, canonical_id: int, limit: int = 50, offset: int = 0
+) -> list[PaperView]:
+    """Papers of every handle of the organization, newest first."""
+    return _page(conn, in_group(canonical_id), limit, offset)
 
 
-def count_organization_papers(conn: Connection, org_id: int) -> int:
-    return _count(conn, papers.c.organization_id == org_id)
+def count_organization_papers(conn: Connection, canonical_id: int) -> int:
+    return _count(conn, in_group(canonical_id))
 
 
 def organizations_starting(conn: Connection, text: str, limit: int) -> list[tuple[str, str | None]]:
-    """Organizations whose handle or full name starts with ``text`` (any case), for suggestions."""
+    """Organizations with a handle or name starting with ``text`` (any case), for suggestions: one entry
+    per canonical organization (handle, display name), whichever of its names matched."""
     pattern = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = (
-        sa.select(organizations.c.name, organizations.c.fullname)
-        .where(
-            sa.or_(
-                sa.func.lower(organizations.c.name).like(pattern, escape="\\"),
-                sa.func.lower(organizations.c.fullname).like(pattern, escape="\\"),
-            )
+    matching = sa.select(group_of).where(
+        sa.or_(
+            sa.func.lower(organizations.c.name).like(pattern, escape="\\"),
+            sa.func.lower(organizations.c.fullname).like(pattern, escape="\\"),
+            sa.func.lower(organizations.c.display_name).like(pattern, escape="\\"),
         )
-        .order_by(organizations.c.name)
+    )
+    query = (
+        sa.select(organizations.c.name, organizations.c.fullname, organizations.c.display_name)
+        .where(organizations.c.id.in_(matching.scalar_subquery()))
+        .order_by(sa.func.lower(organizations.c.name))
         .limit(limit)
     )
-    return [(name, fullname) for name, fullname in conn.execute(query)]
+    return [(name, display(name, fullname, chosen)) for name, fullname, chosen in conn.execute(query)]

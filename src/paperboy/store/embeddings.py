@@ -14,8 +14,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from paperboy.org_names import display
 from paperboy.store.dialect import as_utc, chunks, is_postgres
-from paperboy.store.papers import with_organization
+from paperboy.store.papers import canonical_orgs, with_organization
 from paperboy.store.schema import organizations, paper_embeddings, papers, search_watermarks
 
 
@@ -34,6 +35,9 @@ class IndexRow:
     submitted_at: datetime | None
     upvotes: int
     hidden: bool
+    # The canonical organization's handle and display name when they differ from the handle's own, so an
+    # ``org:`` filter or a search for "Google DeepMind" finds papers Hugging Face filed under ``deepmind``.
+    org_also: tuple[str, ...] = ()
 
 
 def change_marker(conn: Connection) -> tuple[str, int]:
@@ -73,9 +77,16 @@ def index_rows(conn: Connection, ids: Sequence[int]) -> list[IndexRow]:
         papers.c.hidden_at,
         organizations.c.name,
         organizations.c.fullname,
+        canonical_orgs.c.name.label("canon_name"),
+        canonical_orgs.c.fullname.label("canon_fullname"),
+        canonical_orgs.c.display_name.label("canon_display"),
     ).select_from(with_organization())
     for chunk in chunks(ids):
         for r in conn.execute(query.where(papers.c.id.in_(chunk))):
+            shown = display(r.canon_name, r.canon_fullname, r.canon_display) if r.canon_name else None
+            also = tuple(
+                dict.fromkeys(n for n in (r.canon_name, shown) if n and n not in (r.name, r.fullname))
+            )
             cats = list(r.categories or [])
             if r.primary_category and r.primary_category not in cats:
                 cats.insert(0, r.primary_category)
@@ -92,6 +103,7 @@ def index_rows(conn: Connection, ids: Sequence[int]) -> list[IndexRow]:
                     submitted_at=as_utc(r.submitted_at),
                     upvotes=r.hf_upvotes or 0,
                     hidden=r.hidden_at is not None,
+                    org_also=also,
                 )
             )
     return rows

@@ -125,3 +125,23 @@ def stats(conn: Connection) -> dict[str, object]:
         "first_day": span[0] if span else None,
         "last_day": span[1] if span else None,
     }
+
+
+def submitted_by(conn: Connection, user_id: int, limit: int = 50, offset: int = 0) -> list[FeedItem]:
+    """Papers a person featured, most recently featured first (a paper they featured twice appears once)."""
+    first_day = (
+        sa.select(daily_entries.c.paper_id, sa.func.min(daily_entries.c.day).label("day"))
+        .where(daily_entries.c.submitter_id == user_id)
+        .group_by(daily_entries.c.paper_id)
+        .subquery()
+    )
+    entries = first_day.join(
+        daily_entries,
+        sa.and_(daily_entries.c.paper_id == first_day.c.paper_id, daily_entries.c.day == first_day.c.day),
+    )
+    query = (
+        _entry_select(entries)
+        .where(VISIBLE)
+        .order_by(daily_entries.c.day.desc(), daily_entries.c.submitted_at.desc(), papers.c.id.desc())
+    )
+    return [_item(row) for row in conn.execute(query.limit(limit).offset(offset))]

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paperboy.models import Author, Organization, Paper, PaperView
+from paperboy.org_names import display
 from paperboy.store.dialect import as_utc, chunks
 from paperboy.store.schema import comments, daily_entries, organizations, papers, votes
 
@@ -29,10 +30,12 @@ LOCAL_COMMENTS = (
 )
 TOTAL_UPVOTES = papers.c.hf_upvotes + LOCAL_VOTES
 VISIBLE = papers.c.hidden_at.is_(None)
+# The canonical organization a paper's handle stands for (store/organizations.py): pages show and link it.
+canonical_orgs = organizations.alias("canonical_org")
 
 
 def view_columns() -> list:
-    """The columns ``view_of`` reads: the paper, its local counts and its organization."""
+    """The columns ``view_of`` reads: the paper, its local counts, its handle and canonical organization."""
     return [
         *[c for c in papers.c],
         LOCAL_VOTES.label("local_votes"),
@@ -40,12 +43,19 @@ def view_columns() -> list:
         organizations.c.name.label("org_name"),
         organizations.c.fullname.label("org_fullname"),
         organizations.c.avatar_url.label("org_avatar"),
+        canonical_orgs.c.name.label("canon_name"),
+        canonical_orgs.c.fullname.label("canon_fullname"),
+        canonical_orgs.c.display_name.label("canon_display"),
+        canonical_orgs.c.avatar_url.label("canon_avatar"),
     ]
 
 
 def with_organization(source: sa.FromClause = papers) -> sa.FromClause:
-    """``source`` (papers, or a join that contains them) with each paper's organization, if any."""
-    return source.outerjoin(organizations, papers.c.organization_id == organizations.c.id)
+    """``source`` (papers, or a join that contains them) with each paper's handle and its canonical
+    organization, if any (a primary-key look-up each)."""
+    handle = source.outerjoin(organizations, papers.c.organization_id == organizations.c.id)
+    canonical = sa.func.coalesce(organizations.c.canonical_id, organizations.c.id)
+    return handle.outerjoin(canonical_orgs, canonical_orgs.c.id == canonical)
 
 
 def select_views() -> sa.Select:
@@ -62,11 +72,15 @@ def _authors(raw: list | None) -> list[Author]:
 
 def _paper_from_row(row: sa.Row) -> Paper:
     m = row._mapping
-    org = (
-        Organization(name=m["org_name"], fullname=m["org_fullname"], avatar_url=m["org_avatar"])
-        if m["org_name"]
-        else None
-    )
+    org = None
+    if m["org_name"]:
+        source = Organization(name=m["org_name"], fullname=m["org_fullname"], avatar_url=m["org_avatar"])
+        org = Organization(
+            name=m["canon_name"],
+            fullname=display(m["canon_name"], m["canon_fullname"], m["canon_display"]),
+            avatar_url=m["canon_avatar"] or m["org_avatar"],
+            source=source,
+        )
     return Paper(
         arxiv_id=m["arxiv_id"],
         title=m["title"],

@@ -3,7 +3,8 @@
 Merge rules, applied in SQL so that a batch is one statement per table:
 - arXiv metadata (title, abstract, authors, categories, dates, DOI …) comes from the newest version seen; a
   record without a version (Hugging Face) only fills what is missing once a versioned record exists.
-- Hugging Face fields (GitHub, project page, organization, AI summary) take the latest non-empty value.
+- Hugging Face fields (GitHub, project page, organization, AI summary) take the latest non-empty value;
+  a new organization handle is placed among the organizations by ``organizations.upsert_handles``.
 - Imported counters (upvotes, comments) keep the highest value seen, so replaying old days never lowers them.
 """
 
@@ -14,11 +15,13 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperboy.models import Author, Batch, DailyEntry, Organization, Paper, Submitter
+from paperboy.models import Author, Batch, DailyEntry, Paper, Submitter
 from paperboy.store.authors import index_authors
 from paperboy.store.dialect import as_utc, executemany, upsert
+from paperboy.store.organization_edits import promote_busiest
+from paperboy.store.organizations import upsert_handles
 from paperboy.store.papers import paper_ids
-from paperboy.store.schema import daily_entries, organizations, papers, users
+from paperboy.store.schema import daily_entries, papers, users
 
 VERSIONED_FIELDS = (
     "title",
@@ -125,27 +128,6 @@ def _unique_rounds(rows: Sequence[dict], key: str) -> list[list[dict]]:
     return rounds
 
 
-def _upsert_organizations(conn: Connection, orgs: Iterable[Organization]) -> dict[str, int]:
-    unique = {org.name: org for org in orgs}
-    if not unique:
-        return {}
-    stmt = upsert(conn, organizations)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["name"],
-        set_={
-            "fullname": sa.func.coalesce(stmt.excluded.fullname, organizations.c.fullname),
-            "avatar_url": sa.func.coalesce(stmt.excluded.avatar_url, organizations.c.avatar_url),
-        },
-    )
-    conn.execute(
-        stmt, [{"name": o.name, "fullname": o.fullname, "avatar_url": o.avatar_url} for o in unique.values()]
-    )
-    found = conn.execute(
-        sa.select(organizations.c.name, organizations.c.id).where(organizations.c.name.in_(unique))
-    )
-    return {name: ident for name, ident in found}
-
-
 def _upsert_submitters(conn: Connection, people: Iterable[Submitter]) -> dict[str, int]:
     unique = {p.username: p for p in people}
     if not unique:
@@ -178,11 +160,12 @@ def _upsert_submitters(conn: Connection, people: Iterable[Submitter]) -> dict[st
 def upsert_papers(conn: Connection, batch_papers: Sequence[Paper]) -> None:
     if not batch_papers:
         return
-    org_ids = _upsert_organizations(conn, (p.organization for p in batch_papers if p.organization))
+    org_ids = upsert_handles(conn, (p.organization for p in batch_papers if p.organization))
     rows = [_paper_row(p, org_ids) for p in batch_papers]
     statement = _merge_paper_statement(conn)
     for chunk in _unique_rounds(rows, "arxiv_id"):
         executemany(conn, statement, papers, chunk)
+    promote_busiest(conn, org_ids.values())
     # A record without authors leaves the stored list (and so the author index) as it was.
     index_authors(conn, (p.arxiv_id for p in batch_papers if p.authors))
 

@@ -24,6 +24,25 @@ organizations = sa.Table(
     sa.Column("name", sa.String(200), nullable=False, unique=True),
     sa.Column("fullname", sa.String(500)),
     sa.Column("avatar_url", sa.String(1000)),
+    # NULL for a canonical organization; otherwise the canonical one this handle is another name of (see
+    # store/organizations.py for the merge rules). Papers keep the handle Hugging Face gave them.
+    sa.Column("canonical_id", sa.ForeignKey("organizations.id"), index=True),
+    # The name pages show, chosen by a moderator (or the curated seed); NULL shows the full name.
+    sa.Column("display_name", sa.String(500)),
+)
+
+# Every name that means an organization, by its matching key (org_names.key: case, accents, punctuation and a
+# leading "The" folded): handles, full names, and names moderators added. Always points at a canonical row.
+organization_aliases = sa.Table(
+    "organization_aliases",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column(
+        "organization_id", sa.ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("name", sa.String(500), nullable=False),  # the name as first written, for people to read
+    # True when a moderator or the curated seed made it; automatic ones come from handles and full names.
+    sa.Column("curated", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 users = sa.Table(
@@ -384,6 +403,9 @@ paper_authors = sa.Table(
     sa.PrimaryKeyConstraint("paper_id", "position"),
 )
 sa.Index("ix_paper_authors_name", paper_authors.c.name)
+# Case-insensitive author and user addresses (/authors/ziwei liu → /authors/Ziwei Liu) look names up by these.
+sa.Index("ix_paper_authors_lower_name", sa.func.lower(paper_authors.c.name))
+sa.Index("ix_users_lower_username", sa.func.lower(users.c.username))
 # One verified holder per author slot, enforced by the database even when two moderators approve at once.
 sa.Index(
     "ix_authorship_claims_approved_slot",

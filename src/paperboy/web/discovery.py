@@ -1,8 +1,8 @@
-"""Discovery pages: what is trending now, an organization's papers and an author's papers.
+"""Discovery pages: what is trending now and an author's papers (organizations: ``web.organizations``).
 
 Included before ``pages`` (whose ``/papers/{id:path}`` catches everything under ``/papers/``). Each page is a
-fixed handful of queries: the trending page one feed query (scored in Python, then paged), the organization
-and author pages one look-up, one count and one page of papers.
+fixed handful of queries: the trending page one feed query (scored in Python, then paged), the author page
+one count and one page of papers.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from paperboy.http.deps import get_engine, get_settings
 from paperboy.store import authors as store
 from paperboy.store.claims import claimants
 from paperboy.web.discussion import voted_for
+from paperboy.web.moved import moved
 from paperboy.web.render import path_segment, render
 
 router = APIRouter(include_in_schema=False)
@@ -67,35 +68,17 @@ def trending_page(request: Request, db: Db, settings: Config, p: PageNo = 0) -> 
         return render(request, "trending.html", context, public=True)
 
 
-@router.get("/organizations/{name}", response_class=HTMLResponse)
-def organization_page(request: Request, name: str, db: Db, settings: Config, p: PageNo = 0) -> Response:
-    with db.connect() as conn:
-        found = store.get_organization(conn, name) if len(name) <= MAX_NAME else None
-        if found is None:
-            raise NotFound(f"There is no organization {name!r} here.")
-        org_id, org = found
-        total = store.count_organization_papers(conn, org_id)
-        size = settings.page_size
-        pages = page_count(total, size, p, org.fullname or org.name)
-        views = store.organization_papers(conn, org_id, limit=size, offset=p * size) if total else []
-        context = {
-            "org": org,
-            "views": views,
-            "total": total,
-            "feed_path": f"/organizations/{path_segment(org.name)}/feed",
-            "voted": voted_for(request, conn, views),
-            **_pager(p, pages, size),
-        }
-        return render(request, "organization.html", context, public=True)
-
-
 @router.get("/authors/{name:path}", response_class=HTMLResponse)
 def author_page(request: Request, name: str, db: Db, settings: Config, p: PageNo = 0) -> Response:
-    """Papers listing exactly this author name; a page with none is a 404 (names are not a directory)."""
+    """Papers listing exactly this author name; the name in another case redirects to its stored spelling
+    (``/authors/ziwei liu`` → ``/authors/Ziwei Liu``); a name on no paper is a 404."""
     with db.connect() as conn:
         total = store.count_author_papers(conn, name) if len(name) <= MAX_NAME else 0
         if total == 0:
-            raise NotFound(f"No paper here lists {name!r} as an author.")
+            spelling = store.author_spelling(conn, name) if len(name) <= MAX_NAME else None
+            if spelling is None:
+                raise NotFound(f"No paper here lists {name!r} as an author.")
+            return moved(request, f"/authors/{path_segment(spelling)}")
         size = settings.page_size
         pages = page_count(total, size, p, name)
         views = store.author_papers(conn, name, limit=size, offset=p * size)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.engine import Connection, Engine
 
@@ -23,6 +23,8 @@ from paperboy.models import FeedItem
 from paperboy.periods import period_containing
 from paperboy.store import authors as store
 from paperboy.store.feed import feed, latest_day
+from paperboy.store.organizations import group, resolve
+from paperboy.web.moved import moved
 from paperboy.web.render import path_segment
 
 router = APIRouter(include_in_schema=False)
@@ -108,25 +110,31 @@ def trending_feed(fmt: str, db: Db, settings: Config) -> Response:
 
 
 @router.get("/organizations/{name}/feed.{fmt}")
-def organization_feed(name: str, fmt: str, db: Db, settings: Config) -> Response:
+def organization_feed(request: Request, name: str, fmt: str, db: Db, settings: Config) -> Response:
+    """Every handle's papers; another name of the organization redirects to its canonical feed."""
     with db.connect() as conn:
-        found = store.get_organization(conn, name) if len(name) <= MAX_NAME else None
+        found = resolve(conn, name) if len(name) <= MAX_NAME else None
         if found is None:
             raise NotFound(f"There is no organization {name!r} here.")
-        org_id, org = found
-        views = store.organization_papers(conn, org_id, limit=FEED_LIMIT)
-        page = f"/organizations/{path_segment(org.name)}"
+        page = f"/organizations/{path_segment(found.name)}"
+        if not found.exact and fmt in MEDIA_TYPES:
+            return moved(request, f"{page}/feed.{path_segment(fmt)}")
+        org = group(conn, found.id).organization
+        views = store.organization_papers(conn, found.id, limit=FEED_LIMIT)
         title = f"Papers from {org.fullname or org.name}"
         items = [FeedItemOut(v, None) for v in views]
         return _respond(settings, fmt, title, f"{title}, newest first.", page, page + "/feed", items)
 
 
 @router.get("/authors/{name:path}/feed.{fmt}")
-def author_feed(name: str, fmt: str, db: Db, settings: Config) -> Response:
+def author_feed(request: Request, name: str, fmt: str, db: Db, settings: Config) -> Response:
     with db.connect() as conn:
         views = store.author_papers(conn, name, limit=FEED_LIMIT) if len(name) <= MAX_NAME else []
         if not views:
-            raise NotFound(f"No paper here lists {name!r} as an author.")
+            spelling = store.author_spelling(conn, name) if len(name) <= MAX_NAME else None
+            if spelling is None or fmt not in MEDIA_TYPES:
+                raise NotFound(f"No paper here lists {name!r} as an author.")
+            return moved(request, f"/authors/{path_segment(spelling)}/feed.{fmt}")
         page = f"/authors/{path_segment(name)}"
         title = f"Papers by {name}"
         items = [FeedItemOut(v, None) for v in views]

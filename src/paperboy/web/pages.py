@@ -22,7 +22,7 @@ from paperboy.errors import NotFound
 from paperboy.http.deps import get_engine, get_settings
 from paperboy.papers import canonical_id, visible_paper
 from paperboy.periods import Period, parse_day, parse_month, parse_week, period_containing
-from paperboy.store.feed import count_feed, day_span, feed, latest_day, neighbour_days
+from paperboy.store.feed import count_feed, day_span, feed, first_feature, latest_day, neighbour_days
 from paperboy.web.claims import paper_claims
 from paperboy.web.discussion import paper_context, voted_for
 from paperboy.web.render import render
@@ -235,4 +235,7 @@ def paper_page(request: Request, arxiv_id: str, db: Db) -> Response:
             return RedirectResponse(f"/papers/{canonical}", status_code=301)
         view = visible_paper(conn, canonical, getattr(request.state, "user", None))
         context = {"view": view, **paper_context(request, conn, view), **paper_claims(request, conn, view)}
+        context["submitter"] = (
+            featured.submitter if (featured := first_feature(conn, view.paper_id)) else None
+        )
         return render(request, "paper.html", context, public=True)
