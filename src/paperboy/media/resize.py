@@ -45,14 +45,16 @@ def _open(raw: bytes) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(raw), formats=FORMATS)
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PictureRefused(f"not a PNG, JPEG, WebP or GIF picture ({type(exc).__name__})") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PictureRefused(f"over the pixel limit: {exc}") from None
+    except UnidentifiedImageError:
+        raise PictureRefused("not a PNG, JPEG, WebP or GIF picture") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise PictureRefused(f"unreadable picture: {exc}") from None
     width, height = image.size
     if width < 1 or height < 1 or width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         image.close()
-        raise PictureRefused(f"{width} × {height} pixels is over the limit")
+        raise PictureRefused(f"{width} × {height} pixels is over the pixel limit")
     return image
 
 

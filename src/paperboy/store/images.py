@@ -128,9 +128,10 @@ def image_bytes(conn: Connection, name: str) -> bytes | None:
 
 def counts(conn: Connection) -> dict[str, int]:
     """Pictures stored, failed, refused and never tried yet, and the bytes the stored copies take."""
-    by_status = dict(
-        conn.execute(sa.select(images.c.status, sa.func.count()).group_by(images.c.status)).tuples().all()
-    )
+    by_status = {
+        status: n
+        for status, n in conn.execute(sa.select(images.c.status, sa.func.count()).group_by(images.c.status))
+    }
     seen = sa.union(
         *(sa.select(column.label("url")).where(column.is_not(None), column != "") for _, column, _ in SOURCES)
     ).subquery()
