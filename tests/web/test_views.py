@@ -105,7 +105,7 @@ def test_an_abstract_of_an_unknown_paper_is_404(client) -> None:  # type: ignore
     "path", ["/", "/papers/date/2025-09-26", *LONG_PAGES, "/papers/2608.19880", "/authors/Yijiang%20Li"]
 )
 def test_pages_name_no_other_site_for_pictures(client, path: str) -> None:  # type: ignore[no-untyped-def]
-    """The real data's thumbnails and avatars live on Hugging Face's CDN; pages show our copies or initials."""
+    """The real data's pictures live on Hugging Face's CDN; pages show our copies or initials instead."""
     response = client.get(path)
     doc = page(response)
     assert doc.xpath("//img/@src")
