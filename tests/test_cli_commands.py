@@ -22,13 +22,16 @@ from typer.testing import CliRunner
 
 from paperboy.auth import service as auth_service
 from paperboy.config import get_settings
+from paperboy.models import Organization, Paper
 from paperboy.store import accounts
 from paperboy.store.engine import create_engine
 from paperboy.store.migrate import upgrade
+from paperboy.store.papers_write import upsert_papers
 from paperboy.store.schema import daily_entries, ingest_checkpoints, paper_embeddings, papers
 from paperboy.worker import announcements
 from tests.conftest import HF_DAILY, load_hf_daily
 from tests.digest.conftest import add_subscribers, load_week
+from tests.media.pictures import picture
 from tests.search.conftest import require_semantic
 from tests.sites import link_days
 from tests.upstream import Reply, Upstream
@@ -173,3 +176,32 @@ def test_worker_once_ingests_the_announcements_from_hugging_face(cli: Invoke, db
     assert stored == set().union(*(served[day] for day in asked))
     assert sorted(done) == sorted(d.isoformat() for d in due)
     assert all(value.endswith(" papers") for value in done.values()), done
+
+
+def test_images_fetch_copies_pictures_and_stats_counts_them(cli: Invoke, db: Engine) -> None:
+    """``paperboy images fetch`` and the worker's tick copy pictures from a local server; ``stats`` counts."""
+    with Upstream() as cdn:
+        cdn.add("/one.png", {}, Reply(200, picture(800, 420)))
+        cdn.add("/two.png", {}, Reply(200, picture(700, 380, "JPEG")))
+        cdn.add("/three.png", {}, Reply(200, picture(64, 64, "GIF")))
+        lab = Organization("lab", "Picture Lab", f"{cdn.url}/missing.png")  # 404
+        with db.begin() as conn:
+            upsert_papers(conn, [Paper("2608.00001", "One", thumbnail=f"{cdn.url}/one.png", organization=lab),
+                                 Paper("2608.00002", "Two", thumbnail=f"{cdn.url}/two.png")])  # fmt: skip
+        env = {"IMAGE_HOSTS": "127.0.0.1", "IMAGE_MIN_INTERVAL": 0, "HTTP_RETRIES": 0}
+        assert (
+            ok(cli("images", "fetch", "--limit", "2", **env))
+            == "pictures: 1 stored, 1 failed (tried again later), 0 refused\n"
+        )
+        assert re.search(
+            r"pictures: 1 stored \(0\.0 MB\), 1 failed, 0 refused, 1 not tried yet", ok(cli("stats"))
+        )
+        assert (
+            ok(cli("images", "fetch", **env))
+            == "pictures: 1 stored, 0 failed (tried again later), 0 refused\n"
+        )
+        assert ok(cli("images", "fetch", **env)) == "pictures: nothing to fetch\n"
+        with db.begin() as conn:
+            upsert_papers(conn, [Paper("2608.00003", "Three", thumbnail=f"{cdn.url}/three.png")])
+        ok(cli("worker", "--once", WORKER_INGEST="none", WORKER_IMAGES=5, **env))
+        assert re.search(r"pictures: 3 stored .*, 1 failed, 0 refused, 0 not tried yet", ok(cli("stats")))

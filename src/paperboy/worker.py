@@ -130,7 +130,7 @@ class Worker:
 
     def fetch_pictures(self) -> int:
         """Copies of thumbnails and avatars, ``PAPERBOY_WORKER_IMAGES`` a tick (``media.fetch``)."""
-        if not self.settings.worker_images or self.ingest is None:
+        if not self.settings.worker_images:
             return 0
         from paperboy.media.fetch import fetch_images
 
