@@ -9,12 +9,14 @@ host ``PAPERBOY_IMAGE_HOSTS`` allows here); no test reaches the network.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from paperboy.media.fetch import fetch_images
@@ -48,6 +50,7 @@ def site(engine: Engine, tmp_path: Path, upstream: Upstream) -> Iterator[Site]:
         http_backoff=0.01,
         image_max_bytes=300_000,
         search_model="none",
+        data_version_poll_seconds=0.05,
     ) as built:
         yield built
 
@@ -238,6 +241,26 @@ def test_a_run_is_bounded_and_the_next_one_carries_on(site: Site, upstream: Upst
     assert len(upstream.requests) == 5
     with site.engine.connect() as conn:
         assert store.counts(conn)["untried"] == 0
+
+
+def test_a_served_site_shows_a_new_copy_at_once_though_its_pages_are_cached(
+    site: Site, upstream: Upstream
+) -> None:
+    """Storing a picture moves the data version; the server's watch reloads its picture index before it lets a
+    page be cached under the new version, so no cached page keeps showing initials for a stored avatar."""
+    upstream.add("/avatars/lab.png", {}, Reply(200, picture(300, 300), PNG))
+    feature(site, [paper(7, None, Organization("lab", "Picture Lab", f"{upstream.url}/avatars/lab.png"))])
+    with TestClient(site.app) as client:  # with its lifespan: the data-version watch and the page cache run
+        first = client.get("/")
+        assert client.get("/").headers["etag"] == first.headers["etag"], "the page is served from the cache"
+        assert "/media/initials/" in first.text and ".webp" not in first.text
+        assert fetch_images(site.engine, site.settings, limit=5).stored == 1
+        deadline = time.monotonic() + 10
+        while ".webp" not in (now := client.get("/")).text:
+            assert time.monotonic() < deadline, "the stored copy never reached the page"
+            time.sleep(0.05)
+        (name,) = re.findall(r'src="/media/([0-9a-f]{32}\.webp)"', now.text)
+        assert client.get(f"/media/{name}").status_code == 200
 
 
 def test_unknown_media_names_are_404(site: Site) -> None:
