@@ -30,6 +30,8 @@ os.environ.setdefault("PAPERBOY_SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
 # No test reaches the internet: a test that forgets to point the arXiv client at a local replay server meets
 # a closed local port instead of export.arxiv.org.
 os.environ.setdefault("PAPERBOY_ARXIV_API_URL", "http://127.0.0.1:9/api/query")
+# Nor do pictures: the worker copies none unless a test asks (tests/media serves pictures locally).
+os.environ.setdefault("PAPERBOY_WORKER_IMAGES", "0")
 PG_ADMIN_URL = os.environ.get("PAPERBOY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -38,6 +38,7 @@ COMMANDS = [
     "digest send",
     "digest queue",
     "digest status",
+    "images fetch",
 ]
 
 

@@ -31,6 +31,7 @@ from paperboy.store.schema import daily_entries, ingest_checkpoints, paper_embed
 from paperboy.worker import announcements
 from tests.conftest import HF_DAILY, load_hf_daily
 from tests.digest.conftest import add_subscribers, load_week
+from tests.media.pictures import picture
 from tests.search.conftest import require_semantic
 from tests.sites import link_days
 from tests.upstream import Reply, Upstream
@@ -227,3 +228,32 @@ def test_ingest_arxiv_metadata_fills_categories_of_hugging_face_papers(cli: Invo
     with db.connect() as conn:
         categories = dict(conn.execute(sa.select(papers.c.arxiv_id, papers.c.primary_category)).all())
     assert categories["astro-ph/0601001"] == "astro-ph" and all(categories.values()), categories
+
+
+def test_images_fetch_copies_pictures_and_stats_counts_them(cli: Invoke, db: Engine) -> None:
+    """``paperboy images fetch`` and the worker's tick copy pictures from a local server; ``stats`` counts."""
+    with Upstream() as cdn:
+        cdn.add("/one.png", {}, Reply(200, picture(800, 420)))
+        cdn.add("/two.png", {}, Reply(200, picture(700, 380, "JPEG")))
+        cdn.add("/three.png", {}, Reply(200, picture(64, 64, "GIF")))
+        lab = Organization("lab", "Picture Lab", f"{cdn.url}/missing.png")  # 404
+        with db.begin() as conn:
+            upsert_papers(conn, [Paper("2608.00001", "One", thumbnail=f"{cdn.url}/one.png", organization=lab),
+                                 Paper("2608.00002", "Two", thumbnail=f"{cdn.url}/two.png")])  # fmt: skip
+        env = {"IMAGE_HOSTS": "127.0.0.1", "IMAGE_MIN_INTERVAL": 0, "HTTP_RETRIES": 0}
+        assert (
+            ok(cli("images", "fetch", "--limit", "2", **env))
+            == "pictures: 1 stored, 1 failed (tried again later), 0 refused\n"
+        )
+        assert re.search(
+            r"pictures: 1 stored \(0\.0 MB\), 1 failed, 0 refused, 1 not tried yet", ok(cli("stats"))
+        )
+        assert (
+            ok(cli("images", "fetch", **env))
+            == "pictures: 1 stored, 0 failed (tried again later), 0 refused\n"
+        )
+        assert ok(cli("images", "fetch", **env)) == "pictures: nothing to fetch\n"
+        with db.begin() as conn:
+            upsert_papers(conn, [Paper("2608.00003", "Three", thumbnail=f"{cdn.url}/three.png")])
+        ok(cli("worker", "--once", WORKER_INGEST="none", WORKER_IMAGES=5, **env))
+        assert re.search(r"pictures: 3 stored .*, 1 failed, 0 refused, 0 not tried yet", ok(cli("stats")))

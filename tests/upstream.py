@@ -8,6 +8,7 @@ its headers and arrival time, so tests can check politeness.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -23,6 +24,7 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    with_length: bool = True  # False: no Content-Length, the body ends when the connection closes
 
 
 @dataclass
@@ -35,6 +37,14 @@ class Seen:
 
 def _key(path: str, query: dict[str, str]) -> tuple[str, tuple]:
     return path, tuple(sorted(query.items()))
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that stops reading on purpose (a body over its size limit) is not a server error."""
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class Upstream:
@@ -60,7 +70,8 @@ class Upstream:
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
+                if reply.with_length:
+                    self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
                 self.wfile.write(reply.body)
 
@@ -69,7 +80,7 @@ class Upstream:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -191,6 +191,24 @@ class Settings(BaseSettings):
         "API each tick, 100 per request; 0 turns it off.",
     )
 
+    worker_images: int = Field(
+        200,
+        ge=0,
+        description="Thumbnails and avatars the worker fetches and stores each tick (`paperboy images fetch` "
+        "does the same on demand); 0 turns it off.",
+    )
+    image_hosts: str = Field(
+        "huggingface.co,gravatar.com",
+        description="Comma-separated hosts images may be fetched from (a host also allows its subdomains); "
+        "an image anywhere else is refused and shown as initials or a placeholder.",
+    )
+    image_min_interval: float = Field(
+        0.2, ge=0, description="Seconds between two image requests to one host."
+    )
+    image_max_bytes: int = Field(
+        8_000_000, ge=1024, description="Largest upstream image downloaded; a bigger one is refused."
+    )
+
     # serving (README, "Running in production": these numbers are chosen together)
     web_threads: int = Field(
         8,

@@ -28,6 +28,10 @@ class IngestError(PaperboyError):
         self.reason = reason
 
 
+class UpstreamRefused(IngestError):
+    """An answer we will not take however often we ask: too large, or from a host we do not fetch from."""
+
+
 class SchemaOutdated(PaperboyError):
     """The database schema is older than the code; ``paperboy migrate`` fixes it."""
 

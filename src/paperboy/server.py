@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
@@ -42,6 +42,7 @@ from paperboy.http.params import no_nul_in_path
 from paperboy.http.replica import StickToPrimary
 from paperboy.http.security import SecurityMiddleware
 from paperboy.http.session import SessionMiddleware
+from paperboy.media import index as media
 from paperboy.ops import multiprocess
 from paperboy.ops.logs import uvicorn_log_config
 from paperboy.ops.observe import RequestObserver
@@ -141,7 +142,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
-        dependencies=[Depends(no_nul_in_path)],
+        dependencies=[Depends(no_nul_in_path), Depends(bind_media)],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -153,6 +154,10 @@ def create_app(
     app.state.replica = replica
     # With a replica, pages are read there: their cache follows the replica's data version (http/replica.py).
     app.state.data_version = DataVersionWatch(replica or engine, settings.data_version_poll_seconds)
+    # Which pictures we hold copies of: reloaded by the watch when the data version moves (media/index.py).
+    watch = app.state.data_version
+    app.state.media = media.MediaIndex(replica or engine, settings.base_url, lambda: watch.running)
+    app.state.data_version.listen(app.state.media.refresh)
     install_error_handlers(app, render_error)
     _include_routes(app)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
@@ -181,6 +186,11 @@ def create_app(
     return app
 
 
+async def bind_media(request: Request) -> None:
+    """Every route's serializers and templates find this app's picture index (``media.index``)."""
+    media.bind(getattr(request.app.state, "media", None))
+
+
 def _include_routes(app: FastAPI) -> None:
     from paperboy.api.community_routes import router as community_api_router
     from paperboy.api.me_routes import router as me_api_router
@@ -189,6 +199,7 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.api.submit_routes import router as submit_api_router
     from paperboy.http.health import router as health_router
     from paperboy.ops.metrics_route import router as metrics_router
+    from paperboy.web.abstracts import router as abstracts_router
     from paperboy.web.api_docs import router as api_docs_router
     from paperboy.web.auth_pages import router as auth_router
     from paperboy.web.claims import router as claims_router
@@ -199,14 +210,17 @@ def _include_routes(app: FastAPI) -> None:
     from paperboy.web.feeds import router as feeds_router
     from paperboy.web.foryou_pages import router as foryou_router
     from paperboy.web.library_pages import router as library_router
+    from paperboy.web.media import router as media_router
     from paperboy.web.organizations import router as organizations_router
     from paperboy.web.pages import router as pages_router
     from paperboy.web.search_page import router as search_page_router
     from paperboy.web.settings_page import router as settings_router
     from paperboy.web.submit_page import router as submit_router
     from paperboy.web.users import router as users_router
+    from paperboy.web.views import router as views_router
 
     app.include_router(health_router)
+    app.include_router(media_router)
     app.include_router(api_docs_router)
     app.include_router(metrics_router)
     app.include_router(search_api_router)  # first: /api/papers/search and /api/papers/{id}/similar
@@ -228,6 +242,8 @@ def _include_routes(app: FastAPI) -> None:
     app.include_router(digest_router)
     app.include_router(foryou_router)
     app.include_router(library_router)
+    app.include_router(views_router)
+    app.include_router(abstracts_router)  # before pages: /papers/{id}/abstract is not a paper id
     app.include_router(pages_router)
 
 

@@ -4,8 +4,8 @@ arXiv announces new papers Sunday to Thursday at 20:00 America/New_York. Every t
 announcement slots of the last ``PAPERBOY_WORKER_BACKFILL_DAYS`` days that have passed and not been ingested
 (a worker that was down back-fills them, oldest first); a slot that brings no papers (a holiday, an empty
 day) is recorded as done, not retried. A failed ingest is retried on a later tick. Then due digests are
-queued and the outbox is sent. Only the leader works (``store.leases``), so several workers, on one machine
-or several, never double the work.
+queued and the outbox is sent, and pictures not copied yet are fetched (``media.fetch``). Only the leader
+works (``store.leases``), so several workers, on one machine or several, never double the work.
 """
 
 from __future__ import annotations
@@ -124,8 +124,24 @@ class Worker:
         sent = Sender(self.engine, self.settings).run(wait=False)
         if sent.sent or sent.retried or sent.bounced:
             log.info("outbox: %s", sent.summary())
+        self.fetch_pictures()
         self.backfill_metadata()  # last: it waits on arXiv, and nothing depends on it in time
         return True
+
+    def fetch_pictures(self) -> int:
+        """Copies of thumbnails and avatars, ``PAPERBOY_WORKER_IMAGES`` a tick (``media.fetch``)."""
+        if not self.settings.worker_images:
+            return 0
+        from paperboy.media.fetch import fetch_images
+
+        try:
+            report = fetch_images(self.engine, self.settings, self.settings.worker_images)
+        except Exception:  # noqa: BLE001 - pictures are optional; the schedule goes on without them
+            log.exception("picture fetch failed")
+            return 0
+        if report.tried:
+            log.info("pictures: %s", report.summary())
+        return report.stored
 
     def backfill_metadata(self) -> int:
         """arXiv categories and metadata for papers imported from Hugging Face (``metadata_backfill``)."""

@@ -134,7 +134,7 @@ class Watch:
     loads of the page's own parts (scripts, styles, images, fetches).
 
     A page's own status is the test's business (a refusal is a 400 page on purpose), so Chromium's console
-    line about it is not counted; remote avatars are refused by the test network, which is not our bug.
+    line about it is not counted. Requests to other sites are test_origin_only's business.
     """
 
     def __init__(self, page) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,7 @@
 """The pages in a real browser (Debian's chromium): they load without console errors, the cards are visible
 on a phone and on a desktop, light and dark, and screenshots land in ``screenshots/`` for people to look at.
 
-Remote images (Hugging Face avatars) are answered locally with a blank picture: the test network is closed,
-and what is checked here is our page, not a CDN.
+Pages ask no other site for anything (tests/browser/test_origin_only.py); here any such request is refused.
 """
 
 from __future__ import annotations
@@ -13,10 +12,6 @@ from playwright.sync_api import Browser, Page, Route
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
-BLANK_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001e5"
-    "27de fc0000000049454e44ae426082".replace(" ", "")
-)
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +20,6 @@ def _local_only(base_url: str):  # type: ignore[no-untyped-def]
     def handle(route: Route) -> None:
         if route.request.url.startswith(base_url):
             route.continue_()
-        elif route.request.resource_type == "image":
-            route.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
         else:
             route.abort()
 
@@ -79,17 +72,23 @@ def test_paper_in_browser(browser: Browser, live_server, viewport: str, scheme: 
 
 
 def test_month_and_abstract_without_js(browser: Browser, live_server) -> None:  # type: ignore[no-untyped-def]
-    """The abstract opens with <details> alone, and a month feed pages at page_size cards."""
+    """A month feed pages at page_size cards; without JavaScript its abstracts open with <details> alone onto
+    a link to the paper's page (a day page carries the text itself)."""
     context = browser.new_context(viewport=VIEWPORTS["desktop"], java_script_enabled=False)
     page = context.new_page()
     page.route("**/*", _local_only(live_server.url))
     page.goto(live_server.url + "/papers/month/2026-05", wait_until="networkidle")
     assert page.locator("article.card").count() == 50
     first = page.locator("details.abstract").first
-    assert not first.locator("p").is_visible()
+    link = first.get_by_role("link", name="Read the abstract on the paper’s page")
+    assert not link.is_visible()
     first.locator("summary").click()
-    assert first.locator("p").is_visible()
+    assert link.is_visible() and (link.get_attribute("href") or "").endswith("#abs-h")
     _shoot(page, "month-desktop-light")
+    page.goto(live_server.url + "/papers/date/2026-05-12", wait_until="networkidle")
+    day = page.locator("details.abstract").first
+    day.locator("summary").click()
+    assert day.locator("p.abstract-text").is_visible()
     context.close()
 
 

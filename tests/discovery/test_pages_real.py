@@ -86,8 +86,8 @@ def test_cards_and_paper_pages_link_names(client) -> None:  # type: ignore[no-un
     org = record["organization"]["name"]
     assert page.xpath("//p[@class='org-line']/a/@href") == [f"/organizations/{org}"]
     card = doc(client.get("/papers/date/2026-08-21")).xpath("//article[contains(@class, 'card')]")[0]
-    hrefs = card.xpath(".//p[@class='card-authors']//a/@href")
-    assert len(hrefs) == 5 and all(h.startswith("/authors/") for h in hrefs)
+    hrefs = card.xpath(".//*[contains(@class, 'card-authors')]//a/@href")
+    assert len(hrefs) == 3 and all(h.startswith("/authors/") for h in hrefs)
     assert card.xpath(".//span[contains(@class, 'org')]/a/@href") == [f"/organizations/{org}"]
     # Every author link on the page leads to a page that lists this paper.
     for href in hrefs[:3]:

@@ -4,6 +4,10 @@ This is the inverse of ``paperboy.ingest.hf_daily``: field names, nesting and da
 ``huggingface.co/api/daily_papers`` serves, so the official ``huggingface_hub`` client (and scripts written
 against Hugging Face) read our answers unchanged. Values we do not know stay ``None`` here, and ``wire()``
 leaves their keys out, because Hugging Face omits them too and clients test for presence.
+
+Picture fields (``thumbnail``, ``avatar``, ``avatarUrl``) keep Hugging Face's names and stay absolute URLs;
+they name our own copy (``{base_url}/media/…``) once one is stored (``media.index.public_url``), and the
+upstream URL until then, so clients that expect a URL always get one.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from paperboy.api.schemas import (
     PaperOut,
     SubmitterOut,
 )
+from paperboy.media.index import public_url
 from paperboy.models import Author, FeedItem, Organization, Paper, PaperView, Submitter
 
 
@@ -54,14 +59,18 @@ def organization(record: Organization | None) -> OrganizationOut | None:
     if record is None:
         return None
     record = record.source or record
-    return OrganizationOut.trusted(name=record.name, fullname=record.fullname, avatar=record.avatar_url)
+    return OrganizationOut.trusted(
+        name=record.name, fullname=record.fullname, avatar=public_url(record.avatar_url)
+    )
 
 
 def submitted_by(record: Submitter | None) -> SubmitterOut | None:
     """The entry-level ``submittedBy``: the username is under ``name``."""
     if record is None:
         return None
-    return SubmitterOut.trusted(avatarUrl=record.avatar_url, fullname=record.fullname, name=record.username)
+    return SubmitterOut.trusted(
+        avatarUrl=public_url(record.avatar_url), fullname=record.fullname, name=record.username
+    )
 
 
 def submitted_on_daily_by(record: Submitter | None) -> DailySubmitterOut | None:
@@ -69,7 +78,7 @@ def submitted_on_daily_by(record: Submitter | None) -> DailySubmitterOut | None:
     if record is None:
         return None
     return DailySubmitterOut.trusted(
-        avatarUrl=record.avatar_url, fullname=record.fullname, user=record.username
+        avatarUrl=public_url(record.avatar_url), fullname=record.fullname, user=record.username
     )
 
 
@@ -120,7 +129,7 @@ def _entry(view: PaperView, item: FeedItem | None) -> DailyPaperOut:
         publishedAt=iso_ms(_featured_at(item)) if item else None,
         title=record.title,
         summary=record.abstract,
-        thumbnail=record.thumbnail,
+        thumbnail=public_url(record.thumbnail),
         numComments=view.num_comments,
         submittedBy=submitted_by(item.submitter) if item else None,
         organization=organization(record.organization),

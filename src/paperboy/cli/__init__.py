@@ -13,6 +13,7 @@ import typer
 from paperboy import __version__
 from paperboy.cli.database import init, migrate, stats
 from paperboy.cli.digest import digest_app
+from paperboy.cli.images import images_app
 from paperboy.cli.ingest import ingest_app
 from paperboy.cli.orgs import orgs_app
 from paperboy.cli.search import embed, reindex, search_command
@@ -33,6 +34,7 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(users_app, name="users")
 app.add_typer(digest_app, name="digest")
 app.add_typer(orgs_app, name="orgs")
+app.add_typer(images_app, name="images")
 app.command("embed")(embed)
 app.command("reindex")(reindex)
 app.command("search")(search_command)

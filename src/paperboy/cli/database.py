@@ -37,13 +37,19 @@ def migrate(
 
 
 def stats() -> None:
-    """Counts of papers, feed entries, days, organizations and users, and recent ingest failures."""
+    """Counts of papers, feed entries, days, organizations and users, pictures, and recent ingest failures."""
     from paperboy.store.checkpoints import recent_failures
     from paperboy.store.feed import stats as store_stats
+    from paperboy.store.images import counts as picture_counts
 
     with open_engine().connect() as conn:
         for key, value in store_stats(conn).items():
             typer.echo(f"{key:>14}: {value}")
+        pictures = picture_counts(conn)
+        typer.echo(
+            f"{'pictures':>14}: {pictures['stored']} stored ({pictures['stored_bytes'] / 1e6:.1f} MB), "
+            f"{pictures['failed']} failed, {pictures['refused']} refused, {pictures['untried']} not tried yet"
+        )
         from paperboy.search.embed_pool import progress_lines  # embedding back-fill: done, rate, ETA
 
         for line in progress_lines(conn, get_settings().search_model):

@@ -7,6 +7,9 @@ still the process's version (``data_version.DataVersionWatch``) and it is younge
 are answered on the event loop without a thread or a connection, with ``ETag`` / ``Last-Modified`` and ``304``
 for a browser that already has the page.
 
+A page may differ by one cookie of display preferences (``VARIANT_COOKIE``, the list or grid view of paper
+cards): its value is part of the cache key, so each reader gets the view they chose without a flash.
+
 Everything else is ``no-store`` unless its handler said otherwise: signed-in pages always are, so a shared
 proxy or the browser's back button never shows one reader's page to another.
 """
@@ -30,6 +33,7 @@ PRIVATE = b"private, no-store"
 MAX_BODY = 4 * 1024 * 1024
 SAFE = ("GET", "HEAD")
 CREDENTIAL_COOKIES = (b"pb_session=",)
+VARIANT_COOKIE = b"pb_view"
 
 
 def public(response: Response) -> Response:
@@ -57,6 +61,15 @@ def signed_in(scope: Scope) -> bool:
     return False
 
 
+def variant(cookie_header: bytes) -> bytes:
+    """The value of the display-preference cookie, or empty: pages rendered for it are kept apart."""
+    for part in cookie_header.split(b";"):
+        name, _, value = part.strip().partition(b"=")
+        if name == VARIANT_COOKIE:
+            return value[:16]
+    return b""
+
+
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
     return next((v for k, v in headers if k.lower() == name), None)
 
@@ -71,7 +84,7 @@ class ResponseCache:
         self.watch = watch
         self.capacity = entries
         self.max_age = max_age
-        self._entries: OrderedDict[tuple[str, bytes, bool], Entry] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, bytes, bool, bytes], Entry] = OrderedDict()
 
     def clear(self) -> None:
         self._entries.clear()
@@ -95,7 +108,12 @@ class ResponseCache:
             await self.app(scope, receive, _with_default_cache_control(send))
             return
         headers = dict(scope.get("headers", []))
-        key = (scope["path"], scope.get("query_string", b""), b"gzip" in headers.get(b"accept-encoding", b""))
+        key = (
+            scope["path"],
+            scope.get("query_string", b""),
+            b"gzip" in headers.get(b"accept-encoding", b""),
+            variant(headers.get(b"cookie", b"")),
+        )
         entry = self._entries.get(key)
         if entry is not None and entry.version == version and time.monotonic() - entry.stored < self.max_age:
             self._entries.move_to_end(key)
@@ -106,7 +124,7 @@ class ResponseCache:
         await self._fill(key, version, scope, receive, send)
 
     async def _fill(
-        self, key: tuple[str, bytes, bool], version: int, scope: Scope, receive: Receive, send: Send
+        self, key: tuple[str, bytes, bool, bytes], version: int, scope: Scope, receive: Receive, send: Send
     ) -> None:
         """Run the app; a cacheable answer is buffered, stored and sent with validators, others stream."""
         start: Message | None = None
@@ -139,7 +157,7 @@ class ResponseCache:
 
     async def _store_and_send(
         self,
-        key: tuple[str, bytes, bool],
+        key: tuple[str, bytes, bool, bytes],
         version: int,
         start: Message | None,
         body: bytes,

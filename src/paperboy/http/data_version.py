@@ -4,6 +4,9 @@ Writes anywhere (this process, the CLI, the worker, another host) move the versi
 daemon thread reads it every ``PAPERBOY_DATA_VERSION_POLL_SECONDS``. So an anonymous reader sees another
 process's change within that period, and this process's own writes at once (the cache is dropped after
 every write request it answers).
+
+Listeners (``listen``) run in the watch's thread when the version moves, before the new number is published:
+what they load (the in-memory picture index, ``media.index``) is current before a page is cached under it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
@@ -28,6 +32,11 @@ class DataVersionWatch:
         self.local_writes = 0  # this process's write requests: they change data before the next poll sees it
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._listeners: list[Callable[[], object]] = []
+
+    def listen(self, listener: Callable[[], object]) -> None:
+        """Call ``listener()`` whenever the version moves (and on the first read), before publishing it."""
+        self._listeners.append(listener)
 
     @property
     def running(self) -> bool:
@@ -46,6 +55,11 @@ class DataVersionWatch:
         with self.engine.connect() as conn:
             version = current(conn)
         if version != self.version:
+            for listener in self._listeners:
+                try:
+                    listener()
+                except Exception:  # noqa: BLE001 - a listener's failure must not stop the watch
+                    log.warning("data version listener %r failed", listener, exc_info=True)
             self.version, self.changed_at = version, time.time()
         return version
 

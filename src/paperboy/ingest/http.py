@@ -3,7 +3,8 @@
 arXiv asks for at most one request every three seconds on one connection; Hugging Face rate-limits too. This
 client spaces requests per host, names us and the operator in the User-Agent, honours Retry-After, and retries
 429 / 5xx / timeouts with exponential backoff and jitter, so an ingest survives a flaky upstream without
-hammering it.
+hammering it. Two guards serve fetches of untrusted addresses (pictures): ``max_bytes`` stops reading a
+body once it passes a size, and ``allow_host`` refuses any request, redirects included, to a host it rejects.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from paperboy.errors import IngestError
+from paperboy.errors import IngestError, UpstreamRefused
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,15 @@ class PoliteClient:
         backoff: float = 2.0,
         max_connections: int = 1,
         sleep: Callable[[float], None] = time.sleep,
+        allow_host: Callable[[str], bool] | None = None,
     ) -> None:
+        hooks = {"request": [_host_guard(allow_host)]} if allow_host is not None else {}
         self._client = httpx.Client(
             headers={"User-Agent": user_agent},
             timeout=httpx.Timeout(timeout),
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
             follow_redirects=True,
+            event_hooks=hooks,
         )
         self._intervals = min_interval or {}
         self._default_interval = default_interval
@@ -96,15 +100,20 @@ class PoliteClient:
         return self.backoff * (2**attempt) * (0.5 + random.random() / 2)
 
     def get(
-        self, url: str, params: dict | None = None, accept_status: tuple[int, ...] = (200,)
+        self,
+        url: str,
+        params: dict | None = None,
+        accept_status: tuple[int, ...] = (200,),
+        max_bytes: int | None = None,
     ) -> httpx.Response:
-        """GET with politeness and retries; raise IngestError naming the URL when it finally fails."""
+        """GET with politeness and retries; raise IngestError naming the URL when it finally fails, and at
+        once when the body is longer than ``max_bytes`` (whatever its Content-Length claimed)."""
         host = urlsplit(url).netloc
         last_problem = ""
         for attempt in range(self.retries + 1):
             self._wait_turn(host)
             try:
-                response = self._client.get(url, params=params)
+                response = self._fetch(url, params, max_bytes)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 last_problem = f"{type(exc).__name__}: {exc}"
                 delay = self.backoff_delay(attempt)
@@ -128,3 +137,31 @@ class PoliteClient:
                 )
                 self.sleep(delay)
         raise IngestError(url, f"gave up after {self.retries + 1} attempts: {last_problem}")
+
+    def _fetch(self, url: str, params: dict | None, max_bytes: int | None) -> httpx.Response:
+        if max_bytes is None:
+            return self._client.get(url, params=params)
+        with self._client.stream("GET", url, params=params) as response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise UpstreamRefused(url, f"{int(declared):,} bytes is over the {max_bytes:,} byte limit")
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > max_bytes:
+                    raise UpstreamRefused(url, f"the body is over the {max_bytes:,} byte limit")
+        # The body is decoded already: its Content-Encoding and Content-Length no longer describe it.
+        headers = [
+            (k, v) for k, v in response.headers.items() if k not in ("content-encoding", "content-length")
+        ]
+        return httpx.Response(
+            response.status_code, headers=headers, content=bytes(body), request=response.request
+        )
+
+
+def _host_guard(allow_host: Callable[[str], bool]) -> Callable[[httpx.Request], None]:
+    def check(request: httpx.Request) -> None:
+        if not allow_host(request.url.host):
+            raise UpstreamRefused(str(request.url), f"{request.url.host!r} is not an allowed host")
+
+    return check

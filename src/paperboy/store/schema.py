@@ -443,3 +443,24 @@ paper_neighbours = sa.Table(
     sa.PrimaryKeyConstraint("paper_id", "rank"),
 )
 sa.Index("ix_paper_neighbours_neighbour_id", paper_neighbours.c.neighbour_id)
+
+# Copies of upstream pictures (paper thumbnails, organization and user avatars), fetched once in the
+# background (media/fetch.py) and served from our origin, so a reader's browser never asks another site.
+# One row per upstream URL, whatever became of it: "stored" (data holds the resized WebP, named by its
+# content hash), "failed" (tried again after retry_at) or "refused" (not an image we accept; never again).
+images = sa.Table(
+    "images",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.String(1000), nullable=False, unique=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("name", sa.String(80), index=True),
+    sa.Column("data", sa.LargeBinary),
+    sa.Column("width", sa.Integer),
+    sa.Column("height", sa.Integer),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text),
+    sa.Column("fetched_at", Timestamp, nullable=False),
+    sa.Column("retry_at", Timestamp),
+)

@@ -22,8 +22,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from paperboy.config import Settings
 from paperboy.http.cache import public as shared
+from paperboy.media import index as media
+from paperboy.media import initials
 from paperboy.models import Author, Paper
 from paperboy.text.links import github_repo_in, linkify
+from paperboy.web.views import current_view
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
@@ -180,6 +183,10 @@ def _environment() -> Environment:
         code_link=code_link,
         authors_shown=AUTHORS_SHOWN,
         short_tabs=SHORT_TABS,
+        # Pictures: only ever our own copies (/media/…) or generated initials, never an upstream URL.
+        local_picture=media.local_path,
+        avatar_src=media.avatar_src,
+        shade_of=initials.shade,
     )
     return env
 
@@ -229,9 +236,11 @@ def render(
         "user": user,
         "csrf_token": "" if public and user is None else token,
         "marks": _Marks(request, user.id) if user is not None else {},
+        "layout": current_view(request),  # list or grid, for paper lists (web/views.py)
         **context,
     }
-    html = ENV.get_template(template).render(page)
+    with media.using(getattr(request.app.state, "media", None)):
+        html = ENV.get_template(template).render(page)
     response = HTMLResponse(html, status_code=status)
     return shared(response) if public and status == 200 else response
 

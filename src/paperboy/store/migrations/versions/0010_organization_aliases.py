@@ -1,7 +1,7 @@
 """discovery: canonical organizations with aliases; case-insensitive author and user look-ups
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01 12:00:00
 
 ``organizations.canonical_id`` makes a handle another name of a canonical organization (NULL: canonical
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
