@@ -120,7 +120,7 @@ def test_no_request_leaves_the_origin_on_any_page(pictured: BrowserSite, open_co
             tab.locator("details.abstract summary").first.click()
             tab.locator("details.abstract .abstract-text").first.wait_for()
         if name == "search":
-            tab.locator("#site-search").fill("diffusion vid")
+            tab.locator("#search-q").fill("diffusion vid")  # /search has its own box only
         tab.wait_for_load_state("networkidle")
         away = [f"{kind} {url}" for url, kind in requested[start:] if not url.startswith(origin)]
         problems += [f"{name}: asked {line}" for line in away]
