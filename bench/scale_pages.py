@@ -22,6 +22,8 @@ through a real ``paperboy serve`` process on PostgreSQL, at any corpus size (10 
   2.7 M includes building the keyword index) and reports how long that took. Search is not measured here.
 - Paper pages are measured twice: a paper's first view computes and stores its similar-papers list (here
   from keywords, as no paper has a vector), later views read it back.
+- Server CPU per request (the app process plus the PostgreSQL backends serving it) is reported beside the
+  latencies: on a shared machine it is the steadier figure.
 - One client, one request at a time, one server process: latency, not throughput (bench/load.py does that).
 """
 
@@ -38,6 +40,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import psutil
 import sqlalchemy as sa
 
 HERE = Path(__file__).resolve().parent
@@ -167,19 +170,23 @@ def targets(url: str, count: int, seed: int) -> dict[str, list[str]]:
     months = sorted({f"{d:%Y-%m}" for d in days})
 
     def some(values: list, n: int = count) -> list:
-        return rng.sample(values, min(n, len(values)))
+        """``n`` of ``values``, distinct while there are enough (10 k papers span only ten days)."""
+        chosen = rng.sample(values, min(n, len(values)))
+        while len(chosen) < n:
+            chosen += rng.sample(values, min(n - len(chosen), len(values)))
+        return chosen
 
     q = urllib.parse.quote
     plan = {
         "day feed page": [f"/papers/date/{d}" for d in some(days)],
         "paper page, first view": [f"/papers/{i}" for i in some(ids)],
         "author page": [f"/authors/{q(a)}" for a in some(authors)],
-        "author page, most prolific": [f"/authors/{q(a)}" for a in list(prolific)],
+        "author page, most prolific": [f"/authors/{q(a)}" for a in some(list(prolific), count // 4)],
         "organization page": [f"/organizations/{o}" for o in some(orgs)],
-        "organization page, 5 largest": [f"/organizations/{o}" for o in orgs[:5]] * max(1, count // 20),
+        "organization page, 5 largest": [f"/organizations/{o}" for o in some(orgs[:5], count // 4)],
         "/api/daily_papers?date=": [f"/api/daily_papers?date={d}" for d in some(days)],
-        "/api/daily_papers?week=": [f"/api/daily_papers?week={w}" for w in some(weeks)],
-        "/api/daily_papers?month=": [f"/api/daily_papers?month={m}" for m in some(months)],
+        "/api/daily_papers?week=": [f"/api/daily_papers?week={w}" for w in some(weeks, count // 2)],
+        "/api/daily_papers?month=": [f"/api/daily_papers?month={m}" for m in some(months, count // 4)],
     }
     # A paper without a stored similar-papers list gets one computed on its first view (keyword-only here:
     # no vectors); every later view reads it back. Both are shown.
@@ -187,9 +194,43 @@ def targets(url: str, count: int, seed: int) -> dict[str, list[str]]:
     return plan
 
 
-def measure(base: str, paths: list[str]) -> dict:
+class ServerCpu:
+    """CPU seconds of the server's processes and of the PostgreSQL backends serving its database: what a
+    request costs whatever else the shared machine is running, unlike its latency."""
+
+    def __init__(self, server: load.Server, url: str) -> None:
+        self.server, self.url = server, url
+        self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+    def _processes(self) -> list[psutil.Process]:
+        root = psutil.Process(self.server.proc.pid)  # type: ignore[union-attr]
+        with self.engine.connect() as conn:
+            pids = conn.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).scalars()
+            backends = [psutil.Process(pid) for pid in pids]
+        return [root, *root.children(recursive=True), *backends]
+
+    def sample(self) -> dict[int, float]:
+        seconds = {}
+        for process in self._processes():
+            try:
+                times = process.cpu_times()
+                seconds[process.pid] = times.user + times.system
+            except psutil.Error:
+                pass
+        return seconds
+
+    @staticmethod
+    def spent(before: dict[int, float], after: dict[int, float]) -> float:
+        return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+
+def measure(base: str, paths: list[str], cpu: ServerCpu) -> dict:
     """Each path once, in order; every answer must be a 200."""
     times = []
+    before = cpu.sample()
     for path in paths:
         started = time.perf_counter()
         status, body = load.http_get(base + path, 60)
@@ -199,6 +240,7 @@ def measure(base: str, paths: list[str]) -> dict:
         times.append(elapsed * 1000)
     times.sort()
     return {
+        "cpu_ms": 1000 * ServerCpu.spent(before, cpu.sample()) / len(times),
         "requests": len(times),
         "p50_ms": statistics.median(times),
         "p95_ms": times[max(0, round(0.95 * len(times)) - 1)],
@@ -243,19 +285,20 @@ def main() -> None:
             for warm in ("/", "/api/daily_papers"):  # the process (imports, templates), not the targets
                 load.http_get(server.base + warm, 60)
             results = {}
+            cpu = ServerCpu(server, args.database_url)
             for name, paths in plan.items():
-                results[name] = measure(server.base, paths)
+                results[name] = measure(server.base, paths, cpu)
                 r = results[name]
-                log(f"{name}: p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms")
+                log(f"{name}: p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, CPU {r['cpu_ms']:.1f} ms")
             rss = sum(server.rss()) / 2**20
         finally:
             server.stop()
     print(f"load average after: {ingest.load_average()}")
     print(f"\n{args.lines:,} papers; server ready after {ready_s:.0f} s; server RSS {rss:.0f} MiB\n")
-    print("| page | requests | p50 | p95 | max |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| page | requests | p50 | p95 | max | server CPU per request |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for name, r in results.items():
-        cells = [str(r["requests"]), *(f"{r[k]:.1f} ms" for k in ("p50_ms", "p95_ms", "max_ms"))]
+        cells = [str(r["requests"]), *(f"{r[k]:.1f} ms" for k in ("p50_ms", "p95_ms", "max_ms", "cpu_ms"))]
         print(f"| {name} | {' | '.join(cells)} |")
     print(json.dumps({"lines": args.lines, "shape": shape, "ready_s": ready_s, "results": results}))
     if args.drop:
