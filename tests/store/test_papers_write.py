@@ -158,3 +158,14 @@ def test_old_style_ids_and_duplicates_within_one_batch(engine: Engine) -> None:
     assert count(engine, papers) == 2
     assert stored(engine).upvotes == 9
     assert stored(engine, "hep-th/9901001").paper.title == "An old paper"
+
+
+def test_a_batch_after_a_failed_one_lands(engine: Engine) -> None:
+    """The failed transaction took the PostgreSQL staging table with it; the next batch makes it again."""
+    orphan = DailyEntry(day=date(2025, 9, 26), arxiv_id="2501.00001", source="huggingface")
+    with pytest.raises(ValueError):
+        commit_batch(engine, Batch(label="bad", papers=[hf_record()], entries=[orphan]))
+    for upvotes in (3, 9):  # twice: the staging table, emptied by the first commit, takes the second batch
+        commit_batch(engine, Batch(label="good", papers=[hf_record(upvotes=upvotes), arxiv_record(2, "v2")]))
+    assert count(engine, papers) == 1
+    assert (stored(engine).upvotes, stored(engine).paper.title) == (9, "v2")

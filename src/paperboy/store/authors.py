@@ -17,7 +17,13 @@ from sqlalchemy.engine import Connection
 
 from paperboy.models import PaperView
 from paperboy.org_names import display
-from paperboy.store.dialect import chunks, json_array_elements, json_flag_unset, json_text
+from paperboy.store.dialect import (
+    json_array_elements,
+    json_flag_unset,
+    json_text,
+    one_of,
+    value_lists,
+)
 from paperboy.store.organizations import group_of, in_group
 from paperboy.store.papers import VISIBLE, select_views, view_of
 from paperboy.store.schema import organizations, paper_authors, papers
@@ -48,10 +54,11 @@ def _insert(conn: Connection, where: sa.ColumnElement) -> None:
 
 def index_authors(conn: Connection, arxiv_ids: Iterable[str]) -> None:
     """Rewrite the author rows of these papers from their stored (merged) author lists."""
-    for chunk in chunks(sorted(set(arxiv_ids)), 1000):
-        ids = sa.select(papers.c.id).where(papers.c.arxiv_id.in_(chunk))
+    for values in value_lists(conn, sorted(set(arxiv_ids)), 1000):
+        chosen = one_of(conn, papers.c.arxiv_id, values)
+        ids = sa.select(papers.c.id).where(chosen)
         conn.execute(sa.delete(paper_authors).where(paper_authors.c.paper_id.in_(ids.scalar_subquery())))
-        _insert(conn, papers.c.arxiv_id.in_(chunk))
+        _insert(conn, chosen)
 
 
 def reindex_all_authors(conn: Connection) -> None:

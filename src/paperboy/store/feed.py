@@ -27,17 +27,9 @@ def feed(
 
     Most upvoted or most recently featured first; the trending score is computed in ``discovery.trending``.
     """
-    first_day = (
-        sa.select(daily_entries.c.paper_id, sa.func.min(daily_entries.c.day).label("day"))
-        .where(daily_entries.c.day.between(start, end))
-        .group_by(daily_entries.c.paper_id)
-        .subquery()
+    query = _entry_select(daily_entries).where(
+        daily_entries.c.day.between(start, end), _first_in(start, end), VISIBLE
     )
-    entries = first_day.join(
-        daily_entries,
-        sa.and_(daily_entries.c.paper_id == first_day.c.paper_id, daily_entries.c.day == first_day.c.day),
-    )
-    query = _entry_select(entries).where(VISIBLE)
     if submitter:
         query = query.where(users.c.username == submitter)
     if sort == "publishedAt":
@@ -47,6 +39,21 @@ def feed(
     else:
         raise ValueError(f"feed sorts by upvotes or publishedAt, not {sort!r}")
     return [_item(row) for row in conn.execute(query.limit(limit).offset(offset))]
+
+
+def _first_in(start: date, end: date) -> sa.ColumnElement:
+    """The entry is its paper's first in the period: no entry of the same paper on an earlier day of it.
+
+    An anti-join probed through the paper's entries of the period only, rather than a grouped sub-query
+    joined back to its own table, which PostgreSQL answered with a full scan of ``daily_entries`` for a
+    month's feed (tests/store/test_query_plans.py).
+    """
+    earlier = daily_entries.alias("earlier")
+    return ~sa.exists().where(
+        earlier.c.paper_id == daily_entries.c.paper_id,
+        earlier.c.day.between(start, end),
+        earlier.c.day < daily_entries.c.day,
+    )
 
 
 def first_feature(conn: Connection, paper_id: int) -> FeedItem | None:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from paperboy.models import Author, Organization, Paper, PaperView
 from paperboy.org_names import display
-from paperboy.store.dialect import as_utc, chunks
+from paperboy.store.dialect import as_utc, chunks, one_of, value_lists
 from paperboy.store.schema import comments, daily_entries, organizations, papers, votes
 
 LOCAL_VOTES = (
@@ -155,8 +155,10 @@ def views_by_id(conn: Connection, ids: Sequence[int], *, include_hidden: bool) -
 def paper_ids(conn: Connection, arxiv_ids: Iterable[str]) -> dict[str, int]:
     """Canonical arXiv id -> paper id for those stored."""
     found: dict[str, int] = {}
-    for chunk in chunks(arxiv_ids):
-        rows = conn.execute(sa.select(papers.c.arxiv_id, papers.c.id).where(papers.c.arxiv_id.in_(chunk)))
+    for values in value_lists(conn, arxiv_ids):
+        rows = conn.execute(
+            sa.select(papers.c.arxiv_id, papers.c.id).where(one_of(conn, papers.c.arxiv_id, values))
+        )
         found.update(dict(rows.all()))
     return found
 

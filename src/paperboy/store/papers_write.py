@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from paperboy.models import Author, Batch, DailyEntry, Paper, Submitter
 from paperboy.store.authors import index_authors
-from paperboy.store.dialect import as_utc, executemany, upsert
+from paperboy.store.dialect import as_utc, merge_many, upsert
 from paperboy.store.organization_edits import promote_busiest
 from paperboy.store.organizations import upsert_handles
 from paperboy.store.papers import paper_ids
@@ -87,8 +87,8 @@ def _paper_row(paper: Paper, org_ids: dict[str, int]) -> dict:
     }
 
 
-def _merge_paper_statement(conn: Connection):  # type: ignore[no-untyped-def]
-    stmt = upsert(conn, papers)
+def _merge_paper(stmt):  # type: ignore[no-untyped-def]
+    """The merge rules above as the ON CONFLICT clause of ``stmt``, an INSERT into papers."""
     new, old = stmt.excluded, papers.c
     newer = sa.or_(
         sa.and_(new.version.is_not(None), sa.or_(old.version.is_(None), new.version >= old.version)),
@@ -162,9 +162,8 @@ def upsert_papers(conn: Connection, batch_papers: Sequence[Paper]) -> None:
         return
     org_ids = upsert_handles(conn, (p.organization for p in batch_papers if p.organization))
     rows = [_paper_row(p, org_ids) for p in batch_papers]
-    statement = _merge_paper_statement(conn)
     for chunk in _unique_rounds(rows, "arxiv_id"):
-        executemany(conn, statement, papers, chunk)
+        merge_many(conn, papers, chunk, _merge_paper)
     promote_busiest(conn, org_ids.values())
     # A record without authors leaves the stored list (and so the author index) as it was.
     index_authors(conn, (p.arxiv_id for p in batch_papers if p.authors))

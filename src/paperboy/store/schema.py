@@ -85,7 +85,7 @@ papers = sa.Table(
     sa.Column("github_repo", sa.String(500)),
     sa.Column("github_stars", sa.Integer),
     sa.Column("project_page", sa.String(1000)),
-    sa.Column("organization_id", sa.ForeignKey("organizations.id"), index=True),
+    sa.Column("organization_id", sa.ForeignKey("organizations.id")),
     sa.Column("ai_summary", sa.Text),
     sa.Column("ai_keywords", Json),
     # Counts imported from Hugging Face: a baseline that local votes and comments add to.
@@ -278,6 +278,13 @@ embedding_workers = sa.Table(
 
 # Search indexes and the embedder find changed papers by modification time.
 sa.Index("ix_papers_modified_at", papers.c.modified_at)
+# An organization's papers in its page's order (SQLite's index leaves out NULLS LAST, its default: see 0012).
+sa.Index(
+    "ix_papers_organization_id_submitted_at",
+    papers.c.organization_id,
+    papers.c.submitted_at.desc().nulls_last(),
+    papers.c.id.desc(),
+)
 
 
 # digests: subscriptions, the outbox that delivers them, what each reader was already sent, their library.
