@@ -23,6 +23,7 @@ from paperboy.models import Author, Batch, DailyEntry, Organization, Paper
 from paperboy.store import authors as author_store
 from paperboy.store.feed import count_feed, feed, latest_day, neighbour_days
 from paperboy.store.ingest_sink import commit_batch
+from paperboy.store.organizations import resolve
 from paperboy.store.papers import get_paper
 
 PAPERS = 30_000
@@ -221,9 +222,9 @@ def test_an_authors_papers(planned: Engine, name: str) -> None:
 
 def test_an_organizations_papers(planned: Engine) -> None:
     def page(conn: Connection) -> None:
-        found = author_store.get_organization(conn, "org-0")
+        found = resolve(conn, "org-0")
         assert found is not None
-        org_id, _org = found
+        org_id = found.id
         total = author_store.count_organization_papers(conn, org_id)
         assert total == sum(_organization(n) == "org-0" for n in range(PAPERS)) > 400
         assert len(author_store.organization_papers(conn, org_id)) == 50
