@@ -284,6 +284,8 @@ sa.Index(
     papers.c.organization_id,
     papers.c.submitted_at.desc().nulls_last(),
     papers.c.id.desc(),
+    sqlite_where=papers.c.organization_id.is_not(None),
+    postgresql_where=papers.c.organization_id.is_not(None),
 )
 
 
