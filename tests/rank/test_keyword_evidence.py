@@ -19,6 +19,7 @@ def test_a_phrase_beats_its_words_apart() -> None:
     )
     scores = evidence.scores("kv cache")
     assert scores[1] > scores[0] > scores[2] == 0
+    assert KeywordEvidence(["the", "a"]).scores("the cat").tolist() == [0, 0]  # a window with no words
 
 
 def test_words_several_library_papers_share_outweigh_one_papers_repeats() -> None:

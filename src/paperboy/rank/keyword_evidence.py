@@ -56,9 +56,10 @@ class KeywordEvidence:
         self.size = len(texts)
         self.vocab: dict[str, int] = {}
         self.matrix = csc_matrix((self.size, 0), dtype=np.float32)
-        if texts:
+        docs = terms(texts)
+        if any(docs):  # bm25s cannot index a window whose papers have no words at all
             retriever = bm25s.BM25()
-            retriever.index(terms(texts), show_progress=False)
+            retriever.index(docs, show_progress=False)
             self.vocab = retriever.vocab_dict
             index = retriever.scores
             # bm25s keeps each term's precomputed scores column by column: a sparse matrix as it stands.
