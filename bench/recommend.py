@@ -4,6 +4,8 @@ plain trending, in the same run, over the same candidate pools.
     .venv/bin/python bench/recommend.py             # builds bench/out/recommend.db once (load + embed)
     .venv/bin/python bench/recommend.py --show 3    # also print three readers' picks with their reasons
     .venv/bin/python bench/recommend.py --keyword-only   # as on a fresh install without embeddings
+    .venv/bin/python bench/recommend.py --half even --variant "DENSE_WEIGHT=0.1" --variant "PAIRS=False"
+                                                    # tuning: the even readers, with settings changed
 
 Readers, windows and the on-topic rule are in bench/recsim (written down before any picks were read). Each
 reader is a real account in a real SQLite database holding the whole hf_daily corpus with MiniLM embeddings;
@@ -17,15 +19,22 @@ API use) over the papers featured in the reader's window. Baselines rank the sam
 precision@10 = on-topic picks among the first ten / 10 (a ranker that returns fewer than ten is not
 excused). Reason accuracy = share of picks whose reason is true: a named library paper must share the pick's
 topic, and a "trending" claim needs the pick in the pool's top 20 by trending.
+
+A second judgment, "precision@10 (centroid)", counts picks among the pool's papers nearest in meaning to the
+topic (``centroid_relevant``); it is reported beside the first, never instead of it. Readers are numbered;
+the even ones are for choosing designs (``--half even``, ``--variant``), the odd ones are held out and
+reported apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -35,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import bm25s  # noqa: E402
+import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from bench.recsim.readers import Reader, build_readers  # noqa: E402
 from bench.search.corpus import HF_DAILY, load_hf_daily  # noqa: E402
@@ -70,21 +80,35 @@ def database(path: Path) -> sa.Engine:
 
 
 def embed(engine: sa.Engine, paper_ids: list[int]) -> None:
-    """MiniLM vectors for the papers the readers need, through paperboy's own embedding job (its batch step:
-    a whole-corpus pass takes an hour on a busy two-core machine); already embedded papers are skipped."""
+    """MiniLM vectors for the papers the readers need, embedded and stored the way paperboy's embedding job
+    does (same text, model and table; a whole-corpus pass takes an hour on a busy two-core machine, so only
+    these papers); already embedded papers are skipped."""
     from paperboy.search import embed as models
-    from paperboy.search.embedding_job import EmbedJob
-    from paperboy.store.embeddings import stored_hashes
+    from paperboy.search.embedding_job import text_hash
+    from paperboy.search.text import paper_text
+    from paperboy.store import embeddings as store
 
-    embedder = models.load("minilm", threads=1)
+    embedder = models.load("minilm", threads=2)
     with engine.connect() as conn:
-        done = stored_hashes(conn, embedder.name, paper_ids)
+        done = store.stored_hashes(conn, embedder.name, paper_ids)
     todo = [pid for pid in paper_ids if pid not in done]
-    job = EmbedJob(engine, embedder, batch_size=32)
     began = time.perf_counter()
     for start in range(0, len(todo), 128):
-        job._batch(todo[start : start + 128])  # noqa: SLF001 - the job's own batch step, on chosen papers
-        print(f"embedded {start + 128}/{len(todo)} in {time.perf_counter() - began:.0f} s", flush=True)
+        with engine.connect() as conn:
+            rows = store.index_rows(conn, todo[start : start + 128])
+        texts = [paper_text(r.title, r.abstract) for r in rows]
+        vectors = embedder.encode(texts, batch_size=32)
+        with engine.begin() as conn:
+            store.save_embeddings(
+                conn,
+                embedder.name,
+                embedder.dim,
+                [
+                    (r.id, models.to_bytes(v), text_hash(t))
+                    for r, v, t in zip(rows, vectors, texts, strict=True)
+                ],
+            )
+        print(f"embedded {start + len(rows)}/{len(todo)} in {time.perf_counter() - began:.0f} s", flush=True)
 
 
 def reader_account(engine: sa.Engine, reader: Reader, number: int) -> int:
@@ -138,7 +162,148 @@ def bm25_mlt(reader: Reader, pool: Pool, allowed: list[int]) -> list[tuple[int, 
     return picks
 
 
-def run(show: int) -> None:
+@dataclass
+class Case:
+    """One reader, ready to be ranked for: account, window pool, papers allowed (the library left out)."""
+
+    number: int
+    reader: Reader
+    user_id: int
+    pool: Pool
+    now: datetime
+    allowed: list[int]
+    nearest: set[int]  # the second judgment's relevant papers (see ``centroid_relevant``)
+
+    @property
+    def kind(self) -> str:
+        kind = "single-topic" if len(self.reader.topics) == 1 else "two-topic"
+        return kind + (" even" if self.number % 2 == 0 else " odd")
+
+
+def centroid_relevant(
+    reader: Reader, pool: Pool, allowed: list[int], vectors: dict[int, np.ndarray]
+) -> set[int]:
+    """The second judgment, fixed before any picks were read: per topic, the MiniLM centroid of the pool's
+    papers that the first rule calls on topic, and as relevant the same number of pool papers nearest that
+    centroid (so the relevant set is as large as the first rule's, but chosen by meaning, not by words).
+
+    Caveat: it favours rankers that use MiniLM vectors, as the first rule favours lexical ones; and the
+    centroid starts from the first rule's papers, so it is a second opinion, not an independent one."""
+    ids = [pid for pid in allowed if pid in vectors]
+    if not ids:
+        return set()
+    matrix = np.stack([vectors[pid] for pid in ids])
+    found: set[int] = set()
+    for topic in reader.topics:
+        on = [i for i, pid in enumerate(ids) if topic.on_topic(*_fields(pool, pid))]
+        if not on:
+            continue
+        centroid = matrix[on].mean(axis=0)
+        nearest = np.argsort(-(matrix @ centroid), kind="stable")[: len(on)]
+        found.update(ids[int(i)] for i in nearest)
+    return found
+
+
+def _fields(pool: Pool, pid: int) -> tuple[str, str]:
+    paper = pool.by_id[pid].view.paper
+    return paper.title, paper.abstract
+
+
+def prepare(engine: sa.Engine, settings: Settings, readers: list[Reader], half: str) -> list[Case]:
+    cases = []
+    for number, reader in enumerate(readers):
+        if (half == "even" and number % 2) or (half == "odd" and number % 2 == 0):
+            continue
+        user_id = reader_account(engine, reader, number)
+        now = datetime.combine(reader.end + timedelta(days=1), dtime(8), UTC)
+        with engine.connect() as conn:
+            pool = Pool(digests.candidates(conn, reader.start, reader.end), now, weights(settings))
+            _model, blobs = digests.vectors(conn, list(pool.by_id))
+        vectors = {pid: np.frombuffer(blob, dtype="<f4") for pid, blob in blobs.items()}
+        library = {p.id for p in reader.library}
+        allowed = [pid for pid, c in pool.by_id.items() if c.view.paper.arxiv_id not in library]
+        nearest = centroid_relevant(reader, pool, allowed, vectors)
+        cases.append(Case(number, reader, user_id, pool, now, allowed, nearest))
+    return cases
+
+
+def evaluate(
+    engine: sa.Engine, settings: Settings, cases: list[Case], show: int
+) -> dict[str, dict[str, list]]:
+    """kind -> ranker -> per reader (precision@10, reason accuracy, picks, precision@10 by the centroid)."""
+    table: dict[str, dict[str, list]] = {}
+    for case in cases:
+        reader, pool = case.reader, case.pool
+        ours = PoolRecommender(engine, settings, pool, case.now)(case.user_id, set(), K)
+        results = {
+            "paperboy": [(p.paper_id, p.reason) for p in ours],
+            "bm25 MLT": bm25_mlt(reader, pool, case.allowed),
+            "trending": [(p.paper_id, p.reason) for p in pool.trending_picks(set(), K)],
+        }
+        for ranker, picks in results.items():
+            second = sum(pid in case.nearest for pid, _ in picks[:K]) / K
+            table.setdefault(case.kind, {}).setdefault(ranker, []).append(
+                (*judge(reader, pool, picks), second)
+            )
+        if case.number < show:
+            print(f"\n== {reader.name} ({reader.start}..{reader.end}, {len(pool)} papers)")
+            for pid, reason in results["paperboy"]:
+                paper = pool.by_id[pid].view.paper
+                mark = "+" if reader.relevant(paper.title, paper.abstract) else "-"
+                mark += "c" if pid in case.nearest else " "
+                print(f"  {mark} {paper.title[:80]}\n      {reason}")
+    return table
+
+
+def report(table: dict[str, dict[str, list]]) -> None:
+    print(
+        "| readers | ranker | precision@10 | precision@10 (centroid) | reason accuracy | picks per reader |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    groups: dict[str, dict[str, list]] = {}
+    for kind, rankers in sorted(table.items(), key=lambda item: item[0].split()[::-1]):
+        for ranker, rows in rankers.items():
+            groups.setdefault(kind, {}).setdefault(ranker, []).extend(rows)
+    halves = {half: f"all {half}" for half in ("even", "odd") if any(k.endswith(half) for k in table)}
+    for half, name in halves.items():
+        for kind, rankers in table.items():
+            for ranker, rows in rankers.items():
+                if kind.endswith(half):
+                    groups.setdefault(name, {}).setdefault(ranker, []).extend(rows)
+    if len(halves) > 1:
+        for rankers in table.values():
+            for ranker, rows in rankers.items():
+                groups.setdefault("all", {}).setdefault(ranker, []).extend(rows)
+    for kind, rankers in groups.items():
+        for ranker, rows in rankers.items():
+            p, r, n, c = (statistics.mean(col) for col in zip(*rows, strict=True))
+            print(f"| {kind} ({len(rows)}) | {ranker} | {p:.3f} | {c:.3f} | {r:.3f} | {n:.1f} |")
+
+
+MODULES = (
+    "paperboy.rank.keyword_evidence",
+    "paperboy.rank.recommend",
+    "paperboy.rank.interests",
+    "paperboy.rank.diversity",
+    "paperboy.digest.personal",
+)
+
+
+def variant(spec: str) -> dict[tuple[object, str], object]:
+    """``NAME=VALUE,...`` -> (module, name) -> value, each name looked up in the recommender's modules."""
+    import importlib
+
+    found: dict[tuple[object, str], object] = {}
+    for part in filter(None, spec.split(",")):
+        name, _, raw = part.partition("=")
+        module = next((m for m in map(importlib.import_module, MODULES) if hasattr(m, name.strip())), None)
+        if module is None:
+            raise SystemExit(f"no setting {name!r} in {', '.join(MODULES)}")
+        found[(module, name.strip())] = ast.literal_eval(raw.strip())
+    return found
+
+
+def run(show: int, half: str, variants: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     engine = database(OUT / "recommend.db")
     settings = Settings()
@@ -155,39 +320,22 @@ def run(show: int) -> None:
             dict.fromkeys(conn.execute(sa.select(papers.c.id).where(papers.c.arxiv_id.in_(ids))).scalars())
         )
     embed(engine, list(needed))
-    table: dict[str, dict[str, list[tuple[float, float, int]]]] = {}
-    began = time.perf_counter()
-    for number, reader in enumerate(readers):
-        user_id = reader_account(engine, reader, number)
-        now = datetime.combine(reader.end + timedelta(days=1), dtime(8), UTC)
-        with engine.connect() as conn:
-            pool = Pool(digests.candidates(conn, reader.start, reader.end), now, weights(settings))
-        library = {p.id for p in reader.library}
-        allowed = [pid for pid, c in pool.by_id.items() if c.view.paper.arxiv_id not in library]
-        ours = PoolRecommender(engine, settings, pool, now)(user_id, set(), K)
-        results = {
-            "paperboy": [(p.paper_id, p.reason) for p in ours],
-            "bm25 MLT": bm25_mlt(reader, pool, allowed),
-            "trending": [(p.paper_id, p.reason) for p in pool.trending_picks(set(), K)],
-        }
-        kind = "single-topic" if len(reader.topics) == 1 else "two-topic"
-        kind += " even" if number % 2 == 0 else " odd"
-        for ranker, picks in results.items():
-            table.setdefault(kind, {}).setdefault(ranker, []).append(judge(reader, pool, picks))
-        if number < show:
-            print(f"\n== {reader.name} ({reader.start}..{reader.end}, {len(pool)} papers)")
-            for pid, reason in results["paperboy"]:
-                paper = pool.by_id[pid].view.paper
-                mark = "+" if reader.relevant(paper.title, paper.abstract) else "-"
-                print(f"  {mark} {paper.title[:80]}\n      {reason}")
-    seconds = time.perf_counter() - began
-    print(f"\n{len(readers)} readers in {seconds:.0f} s; skipped topics: {', '.join(skipped)}")
-    print("| readers | ranker | precision@10 | reason accuracy | picks per reader |")
-    print("| --- | --- | --- | --- | --- |")
-    for kind, rankers in table.items():
-        for ranker, rows in rankers.items():
-            p, r, n = (statistics.mean(col) for col in zip(*rows, strict=True))
-            print(f"| {kind} ({len(rows)}) | {ranker} | {p:.3f} | {r:.3f} | {n:.1f} |")
+    cases = prepare(engine, settings, readers, half)
+    print(
+        f"{len(readers)} readers ({len(cases)} in this run, half: {half}); "
+        f"skipped topics: {', '.join(skipped)}"
+    )
+    for spec in variants or [""]:
+        changes = variant(spec)
+        saved = {key: getattr(*key) for key in changes}
+        for (module, name), value in changes.items():
+            setattr(module, name, value)
+        began = time.perf_counter()
+        table = evaluate(engine, settings, cases, show)
+        print(f"\n### variant: {spec or 'as shipped'} ({time.perf_counter() - began:.0f} s)")
+        report(table)
+        for (module, name), value in saved.items():
+            setattr(module, name, value)
 
 
 if __name__ == "__main__":
@@ -196,9 +344,17 @@ if __name__ == "__main__":
     parser.add_argument(
         "--keyword-only", action="store_true", help="ignore stored embeddings: the TF-IDF + BM25 fallback"
     )
+    parser.add_argument("--half", choices=("all", "even", "odd"), default="all", help="readers to run")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE,...",
+        help="run again with these recommender settings changed (repeatable; tuning on --half even)",
+    )
     args = parser.parse_args()
     if args.keyword_only:
         import paperboy.digest.personal as personal
 
         personal.MIN_COVERAGE = 2.0  # no window is ever covered: the fresh-install keyword space
-    run(args.show)
+    run(args.show, args.half, args.variant)

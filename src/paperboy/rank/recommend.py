@@ -4,9 +4,10 @@ explains it.
 
 Two similarity spaces, one interface: stored sentence embeddings when the search issue has computed them
 (``DenseSpace``), else TF-IDF over the candidates' words (``KeywordSpace``), so recommendations work on a
-fresh install too. BM25 more-like-this over each interest's own text (``KeywordEvidence``) is added to
-either. A profile item's weight decays with age (recent library items weigh more); "not interested" items
-weigh negative and push papers close to them down.
+fresh install too. BM25 more-like-this over the library's and each interest's own text, word pairs
+included and terms weighted by how many library papers use them (``KeywordEvidence``), is added to either
+and carries most of the score. A profile item's weight decays with age (recent library items weigh
+more); "not interested" items weigh negative and push papers close to them down.
 """
 
 from __future__ import annotations
@@ -22,69 +23,19 @@ import numpy as np
 
 from paperboy.rank.diversity import mmr
 from paperboy.rank.interests import cluster
-from paperboy.rank.keyword_evidence import KeywordEvidence
+from paperboy.rank.keyword_evidence import Bag, KeywordEvidence
 
 KIND_WEIGHT = {"saved": 1.5, "upvote": 1.0, "imported": 1.0, "not_interested": -1.0}
 VERB = {"saved": "saved", "upvote": "upvoted", "imported": "have in your library"}
 HALF_LIFE_DAYS = 120.0
 WORD = re.compile(r"[a-z][a-z0-9]{2,}")
-STOP = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "that",
-        "this",
-        "from",
-        "are",
-        "our",
-        "which",
-        "their",
-        "these",
-        "have",
-        "has",
-        "been",
-        "can",
-        "using",
-        "use",
-        "into",
-        "than",
-        "its",
-        "also",
-        "not",
-        "but",
-        "such",
-        "more",
-        "while",
-        "both",
-        "over",
-        "between",
-        "via",
-        "only",
-        "other",
-        "when",
-        "how",
-        "what",
-        "where",
-        "each",
-        "most",
-        "may",
-        "show",
-        "shows",
-        "paper",
-        "propose",
-        "proposed",
-        "approach",
-        "method",
-        "methods",
-        "results",
-        "based",
-        "new",
-        "two",
-        "one",
-    ]
+_STOP_WORDS = (
+    "the and for with that this from are our which their these have has been can using use into "
+    "than its also not but such more while both over between via only other when how what where "
+    "each most may show shows paper propose proposed approach method methods results based new "
+    "two one"
 )
+STOP = frozenset(_STOP_WORDS.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +139,7 @@ DENSE_WEIGHT = 0.2  # the interest's mean cosine, added to its keyword evidence 
 KEYWORD_FLOOR = 0.5  # keyword evidence (whole library + interest, each scaled to the best match) to clear
 DISLIKE_MARGIN = 0.5  # how hard a paper close to something marked "not interested" is pushed down
 TRENDING_SCALE = 0.2  # trending only breaks ties among relevant papers: at most 0.2 × the trending weight
+MMR_LAMBDA = 0.7  # relevance against variety in the final order (rank.diversity)
 TRENDING_SHARE = 0.25  # "trending" is named in a reason only when it made up this share of the score
 
 
@@ -210,9 +162,29 @@ def _interest_vectors(
     return [scored[row_of[i]] if i in row_of else None for i in items]
 
 
-def _query(items: Sequence[ProfileItem]) -> str:
-    """The more-like-this query of some library items: titles (boosted) and abstracts."""
-    return " ".join(f"{(item.title + ' ') * TITLE_BOOST}{item.text}" for item in items)
+def _query_text(item: ProfileItem) -> str:
+    """A library item's part of a more-like-this query: its title (boosted) and abstract."""
+    return f"{(item.title + ' ') * TITLE_BOOST}{item.text}"
+
+
+def _named(
+    index: int,
+    members: list[int],
+    closest: int,
+    keyword: KeywordEvidence | None,
+    bags: dict[int, Bag],
+    scored: np.ndarray,
+    row_of: dict[int, int],
+) -> int:
+    """The library item a pick's reason names: of the interest that chose the pick, the item it is most like
+    in words (its BM25 score for that item alone, scaled by the best item's) plus in meaning (cosine).
+    Meaning alone named an item of the reader's other topic in two-topic libraries whose interests merged."""
+    if keyword is None or len(members) == 1:
+        return closest
+    words = keyword.each(index, [bags[m] for m in members])
+    top = float(words.max())
+    cos = np.array([scored[row_of[m], index] if m in row_of else 0.0 for m in members], dtype=np.float32)
+    return members[int(np.argmax((words / top if top > 0 else words) + cos))]
 
 
 def recommend(
@@ -231,13 +203,14 @@ def recommend(
     when not enough candidates clear the relevance floor.
 
     Liked items are clustered into interests (``rank.interests``). A candidate's score for an interest is
-    BM25 more-like-this evidence for the whole library plus for the interest alone (each scaled so the best
-    allowed candidate scores 1), plus ``DENSE_WEIGHT`` × its mean similarity to the interest's items; it
-    takes its best interest, and must clear both ``KEYWORD_FLOOR`` and the space's similarity floor. On
-    simulated readers BM25 evidence was the sharper signal (bench/RESULTS.md), so similarity mostly guards
-    the floor and names the closest library paper. Trending adds at most ``TRENDING_SCALE`` × the trending
-    weight: it orders relevant papers and never lets an off-topic one in. ``sims`` may bring the profile's
-    similarities precomputed (``sims_many``), for instance for many readers in one matrix product.
+    BM25 more-like-this evidence for the whole library plus for the interest alone (each a consensus query,
+    scaled so the best allowed candidate scores 1), plus ``DENSE_WEIGHT`` × its mean similarity to the
+    interest's items; it takes its best interest, and must clear both ``KEYWORD_FLOOR`` and the space's
+    similarity floor. On simulated readers BM25 evidence was the sharper signal (bench/RESULTS.md), so
+    similarity mostly guards the floor and helps name the library paper behind a pick (``_named``).
+    Trending adds at most ``TRENDING_SCALE`` × the trending weight: it orders relevant papers and never lets
+    an off-topic one in. ``sims`` may bring the profile's similarities precomputed (``sims_many``), for
+    instance for many readers in one matrix product.
     """
     n = len(allowed)
     rows, scored = sims if sims is not None else space.sims_many(profile)
@@ -245,12 +218,24 @@ def recommend(
     liked = [i for i, item in enumerate(profile) if item.weight > 0]
     if not liked or not (keyword or any(i in row_of for i in liked)):
         return []
-    whole = keyword.scores(_query([profile[i] for i in liked]), allowed) if keyword else None
+    bags = (
+        dict(zip(liked, keyword.bags([_query_text(profile[i]) for i in liked]), strict=True))
+        if keyword
+        else {}
+    )
+
+    def evidence(members: list[int]) -> np.ndarray:
+        """Keyword evidence of these items together (``KeywordEvidence.consensus``)."""
+        weights = [min(profile[m].weight, 1.5) for m in members]
+        return keyword.consensus([bags[m] for m in members], weights, allowed)  # type: ignore[union-attr]
+
+    whole = evidence(liked) if keyword else None
     topical = np.full(n, -np.inf, dtype=np.float32)
     source = np.zeros(n, dtype=np.int64)
+    interest = np.zeros(n, dtype=np.int64)
     vectors = _interest_vectors(space, profile, liked, scored, row_of)
-    for group in cluster(vectors):
-        members = [liked[g] for g in group]
+    groups = [[liked[g] for g in group] for group in cluster(vectors)]
+    for number, members in enumerate(groups):
         with_rows = [m for m in members if m in row_of]
         if not with_rows and keyword is None:
             continue
@@ -263,13 +248,14 @@ def recommend(
         else:  # an imported title we do not hold: keyword evidence alone
             dense, closest, near = np.zeros(n, np.float32), np.full(n, members[0]), np.ones(n, bool)
         if keyword is not None:
-            evidence = whole + keyword.scores(_query([profile[m] for m in members]), allowed)  # type: ignore[operator]
-            score = np.where(near & (evidence >= KEYWORD_FLOOR), evidence + DENSE_WEIGHT * dense, -np.inf)
+            both = whole + evidence(members)  # type: ignore[operator]
+            score = np.where(near & (both >= KEYWORD_FLOOR), both + DENSE_WEIGHT * dense, -np.inf)
         else:
             score = np.where(near, dense, -np.inf)
         better = score > topical
         topical = np.where(better, score, topical)
         source = np.where(better, closest, source)
+        interest = np.where(better, number, interest)
     disliked = [row_of[i] for i, item in enumerate(profile) if item.weight < 0 and i in row_of]
     if disliked:
         strength = -np.array([profile[rows[r]].weight for r in disliked], dtype=np.float32)
@@ -282,11 +268,13 @@ def recommend(
     if not top:
         return []
     between = pairwise[np.ix_(top, top)] if pairwise is not None else space.pairwise()[np.ix_(top, top)]
-    order = mmr([float(relevance[i]) for i in top], between, k)
+    order = mmr([float(relevance[i]) for i in top], between, k, MMR_LAMBDA)
     picks = []
     for j in order:
         index = top[j]
-        item = profile[int(source[index])]
+        item = profile[
+            _named(index, groups[int(interest[index])], int(source[index]), keyword, bags, scored, row_of)
+        ]
         reason = f"close to “{_short(item.title)}”, which you {VERB.get(item.kind, 'liked')}"
         if boost[index] >= TRENDING_SHARE * relevance[index]:
             reason += "; also trending now"
