@@ -126,6 +126,7 @@ def test_a_killed_leader_is_replaced_without_skipping_a_day_or_losing_a_digest(t
                 PAPERBOY_BASE_URL="https://papers.example.org",
                 PAPERBOY_WORKER_INGEST="hf",
                 PAPERBOY_WORKER_METADATA_BACKFILL="0",  # its arXiv requests are tested elsewhere
+                PAPERBOY_WORKER_IMAGES="0",  # so are picture copies; these papers name Hugging Face's CDN
                 PAPERBOY_WORKER_BACKFILL_DAYS=str(BACKFILL_DAYS),
                 PAPERBOY_WORKER_TICK_SECONDS=str(TICK),
                 PAPERBOY_HF_ENDPOINT=upstream.url,

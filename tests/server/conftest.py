@@ -205,8 +205,9 @@ def start_server(tmp_path: Path) -> Iterator[Callable[[LoadedDatabase], ServerPr
     """Start servers (each on a free port with a private index folder); every one is killed afterwards."""
     servers: list[ServerProcess] = []
 
-    def start(database: LoadedDatabase) -> ServerProcess:
+    def start(database: LoadedDatabase, **env: str) -> ServerProcess:
         server = ServerProcess(database.url, tmp_path / f"server-{len(servers)}")
+        server.env.update(env)  # PAPERBOY_* settings of this server only
         servers.append(server)
         return server.start()
 
