@@ -10,18 +10,15 @@ pictures load; an abstract is opened (list view) and the search box typed into, 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 
-from paperboy.media.resize import prepare
-from paperboy.store import images as picture_store
 from paperboy.store.feed import feed
 from paperboy.store.schema import images
 from tests.browser.conftest import AUTHOR, DAYS, LATEST, ORG, POPULAR, BrowserSite, Watch
-from tests.media.pictures import picture
+from tests.media.pictures import picture, store_copies
 
 pytestmark = pytest.mark.browser
 
@@ -66,27 +63,14 @@ def pictured(site: BrowserSite) -> BrowserSite:
     with site.engine.connect() as conn:
         views = [item.view for item in feed(conn, LATEST, LATEST, sort="upvotes", limit=3)]
     assert views[0].paper.arxiv_id == POPULAR
-    outcomes = []
+    wanted = []
     for n, view in enumerate(views):
-        wanted = [
-            (
-                view.paper.thumbnail,
-                "thumbnail",
-                picture(1200, 630, colour=("#7c3aed", "#0891b2", "#ea580c")[n]),
-            )
-        ]
+        colour = ("#7c3aed", "#0891b2", "#ea580c")[n]
+        if view.paper.thumbnail:
+            wanted.append((view.paper.thumbnail, "thumbnail", picture(1200, 630, colour=colour)))
         if view.paper.organization and view.paper.organization.avatar_url:
             wanted.append((view.paper.organization.avatar_url, "avatar", picture(160, 160, "JPEG")))
-        for url, kind, raw in wanted:
-            if url:
-                copy = prepare(raw, kind)
-                outcomes.append(
-                    picture_store.Outcome(
-                        url, kind, "stored", datetime.now(UTC), copy.name, copy.data, copy.width, copy.height
-                    )
-                )
-    with site.engine.begin() as conn:
-        picture_store.save(conn, outcomes)
+    store_copies(site.engine, wanted)
     site.app.state.media.refresh()
     return site
 

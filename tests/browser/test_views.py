@@ -12,8 +12,6 @@ import re
 
 import pytest
 
-from paperboy.media.resize import prepare
-from paperboy.store import images as picture_store
 from paperboy.store.papers import get_paper
 from tests.browser.conftest import (
     DESKTOP,
@@ -27,7 +25,7 @@ from tests.browser.conftest import (
     same_document,
 )
 from tests.browser.test_screenshots import CONTRAST, LAYOUT, MIN_CONTRAST, TEXT
-from tests.media.pictures import picture
+from tests.media.pictures import picture, store_copies
 
 pytestmark = pytest.mark.browser
 
@@ -38,24 +36,17 @@ WEEK = "/papers/week/2026-W34"
 def pictured(site: BrowserSite) -> BrowserSite:
     """The most upvoted paper's thumbnail and organization avatar stored, as the fetcher stores them; every
     other picture of the real data (on Hugging Face's CDN) has no copy, so its initials or tile show."""
-    from datetime import UTC, datetime
 
     with site.engine.connect() as conn:
         view = get_paper(conn, POPULAR)
     assert view is not None and view.paper.thumbnail and view.paper.organization
-    outcomes = []
-    for url, kind, raw in (
-        (view.paper.thumbnail, "thumbnail", picture(1200, 648, colour="#7c3aed")),
-        (view.paper.organization.avatar_url, "avatar", picture(200, 200, "JPEG", colour="#16a34a")),
-    ):
-        copy = prepare(raw, kind)
-        outcomes.append(
-            picture_store.Outcome(
-                url, kind, "stored", datetime.now(UTC), copy.name, copy.data, copy.width, copy.height
-            )
-        )
-    with site.engine.begin() as conn:
-        picture_store.save(conn, outcomes)
+    store_copies(
+        site.engine,
+        [
+            (view.paper.thumbnail, "thumbnail", picture(1200, 648, colour="#7c3aed")),
+            (view.paper.organization.avatar_url, "avatar", picture(200, 200, "JPEG", colour="#16a34a")),
+        ],
+    )
     site.app.state.media.refresh()
     return site
 

@@ -6,8 +6,14 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from PIL import Image, ImageDraw
+from sqlalchemy.engine import Engine
+
+from paperboy.media.resize import prepare
+from paperboy.store import images as picture_store
 
 
 def picture(width: int, height: int, fmt: str = "PNG", colour: str = "#2563eb") -> bytes:
@@ -41,3 +47,17 @@ def claims_to_be(width: int, height: int) -> bytes:
 def dimensions(data: bytes) -> tuple[int, int, str]:
     with Image.open(io.BytesIO(data)) as image:
         return image.width, image.height, image.format or ""
+
+
+def store_copies(engine: Engine, pictures: Iterable[tuple[str, str, bytes]]) -> None:
+    """Store (url, kind, raw bytes) as if the fetcher had copied them: resized and saved as ``stored``."""
+    outcomes = []
+    for url, kind, raw in pictures:
+        copy = prepare(raw, kind)
+        outcomes.append(
+            picture_store.Outcome(
+                url, kind, "stored", datetime.now(UTC), copy.name, copy.data, copy.width, copy.height
+            )
+        )
+    with engine.begin() as conn:
+        picture_store.save(conn, outcomes)
