@@ -42,8 +42,10 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff format src tests bench
 
+# Two processes share the test files (each file's fixtures stay in one process); TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= 2
 test: install-test browser services lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 bench: install-test
 	$(BIN)/python bench/ingest.py

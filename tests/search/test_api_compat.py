@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from functools import cache
@@ -23,21 +24,33 @@ def entries(day: str) -> list[dict]:
 
 
 @cache
-def texts() -> dict[str, str]:
-    found = {}
+def papers_by_word() -> tuple[list[str], list[set[str]]]:
+    """Every word of every saved paper's title and abstract (sorted) with the papers holding it."""
+    holders: dict[str, set[str]] = {}
     for path in sorted(HF_DAILY.glob("????-??-??.json")):
         for e in entries(path.stem):
-            found[e["paper"]["id"]] = " ".join(
-                f"{e['paper']['title']} {e['paper']['summary']}".split()
-            ).lower()
+            text = f"{e['paper']['title']} {e['paper']['summary']}".lower()
+            for word in set(re.findall(r"\w+", text)):
+                holders.setdefault(word, set()).add(e["paper"]["id"])
+    words = sorted(holders)
+    return words, [holders[w] for w in words]
+
+
+def papers_with_prefix(prefix: str) -> set[str]:
+    """Papers with a word starting with ``prefix`` (what a stemmed or prefix match could also find)."""
+    words, holders = papers_by_word()
+    found: set[str] = set()
+    for i in range(bisect.bisect_left(words, prefix), len(words)):
+        if not words[i].startswith(prefix):
+            break
+        found |= holders[i]
     return found
 
 
 def distinctive_word(arxiv_id: str, title: str) -> str | None:
-    """The longest title word that appears in no other paper at all."""
+    """The longest title word that starts no word of any other paper."""
     for word in sorted(set(re.findall(r"[A-Za-z][A-Za-z0-9]{4,}", title)), key=len, reverse=True):
-        pattern = re.compile(rf"\b{word.lower()}")
-        if [i for i, text in texts().items() if pattern.search(text)] == [arxiv_id]:
+        if papers_with_prefix(word.lower()) == {arxiv_id}:
             return word
     return None
 
