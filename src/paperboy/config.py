@@ -233,6 +233,12 @@ class Settings(BaseSettings):
     cache_entries: int = Field(
         2000, ge=0, description="Anonymous pages and API answers kept in memory per process (0: no cache)."
     )
+    search_memo_papers: int = Field(
+        10_000,
+        ge=0,
+        description="Papers of search answers kept in memory per process until the data changes (their "
+        "record and their API JSON, about 7 KB each; 0: none). Cover the papers searches return most.",
+    )
     cache_max_age_seconds: float = Field(
         60.0,
         gt=0,

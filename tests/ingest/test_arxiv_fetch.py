@@ -225,5 +225,5 @@ def test_politeness_interval_and_retry_after() -> None:
     assert [r.path for r in arxiv.requests] == ["/slow", "/slow", "/fast", "/fast", "/fast"]
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert gaps[0] >= 0.95, "Retry-After: 1 must be honoured"
-    # Arrival times at the server carry scheduling jitter; unthrottled requests would arrive milliseconds apart.
+    # Arrival times at the server carry scheduling jitter; unthrottled ones would come milliseconds apart.
     assert all(gap >= 0.3 for gap in gaps[1:]), gaps

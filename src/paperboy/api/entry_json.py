@@ -2,13 +2,14 @@
 
 A search answer is up to 120 papers in Hugging Face's daily-entry shape; building and encoding that shape
 (about eleven author objects a paper) cost more than the search itself. The bytes of each paper's entry
-depend only on the paper, so they are encoded once per data version (``paperboy.memo``) and joined.
+depend only on the paper, so they are encoded once per data version (``paperboy.memo``) and joined; a paper
+whose bytes are kept is not even loaded.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -17,7 +18,7 @@ from paperboy.api import serialize
 from paperboy.memo import VersionedMemo
 from paperboy.models import PaperView
 
-ENTRIES_CACHED = 5000  # ~3.5 KB each
+ViewLoader = Callable[[list[int]], dict[int, PaperView]]
 
 
 def _encode(view: PaperView) -> bytes:
@@ -32,13 +33,14 @@ def entries_memo(request: Request) -> VersionedMemo[int, bytes]:
     if memo is None:
         watch = getattr(request.app.state, "data_version", None)
         token = (lambda: watch.token) if watch is not None else (lambda: None)
-        memo = request.app.state.search_entries = VersionedMemo(token, ENTRIES_CACHED)
+        capacity = request.app.state.settings.search_memo_papers
+        memo = request.app.state.search_entries = VersionedMemo(token, capacity)
     return memo
 
 
-def entries_response(memo: VersionedMemo[int, bytes], views: Sequence[PaperView]) -> Response:
-    """A JSON list of ``views`` in order, each paper encoded at most once per data version."""
-    by_id = {view.paper_id: view for view in views}
-    encoded = memo.get_many(by_id, lambda ids: {pid: _encode(by_id[pid]) for pid in ids})
-    body = b"[" + b",".join(encoded[view.paper_id] for view in views) + b"]"
+def entries_response(memo: VersionedMemo[int, bytes], ids: Sequence[int], load: ViewLoader) -> Response:
+    """A JSON list of the papers ``ids`` in order, each loaded (``load``, which leaves out hidden and unknown
+    papers) and encoded at most once per data version."""
+    encoded = memo.get_many(ids, lambda missing: {pid: _encode(view) for pid, view in load(missing).items()})
+    body = b"[" + b",".join(encoded[pid] for pid in ids if pid in encoded) + b"]"
     return Response(body, media_type="application/json")

@@ -109,9 +109,9 @@ def search_papers(
     if not (q and q.strip()) and not filters.any:
         return JSONResponse([])
     page = search(
-        service, q or "", mode=mode, sort=sort, filters=filters, offset=p * limit, limit=limit, snippets=False
+        service, q or "", mode=mode, sort=sort, filters=filters, offset=p * limit, limit=limit, load=False
     )
-    return entries_response(entries_memo(request), [hit.view for hit in page.hits])
+    return entries_response(entries_memo(request), [pid for pid, _ in page.chosen], service.paper_views)
 
 
 @router.get(

@@ -43,6 +43,7 @@ def _env(autoescape: bool) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the code; a change comes with a restart
     )
 
 

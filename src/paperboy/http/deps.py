@@ -42,7 +42,7 @@ def service_for(app: FastAPI) -> SearchService:
                 service = SearchService(app.state.engine, app.state.settings)
                 watch = getattr(app.state, "data_version", None)
                 if watch is not None:
-                    service.remember_views(lambda: watch.token)
+                    service.remember_views(lambda: watch.token, app.state.settings.search_memo_papers)
                 app.state.search = service
     return service
 

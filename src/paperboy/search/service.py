@@ -37,7 +37,6 @@ from paperboy.store.papers import views_by_id
 log = logging.getLogger(__name__)
 SNAPSHOT_EVERY = 600.0  # seconds between vector snapshots written by the writer
 QUERY_VECTORS_CACHED = 4096  # recent query embeddings kept (1.5 KB each): pages, sorts and repeats are free
-VIEWS_CACHED = 5000  # result papers kept between data changes (~6 KB each with their authors)
 
 
 def index_dir(settings: Settings) -> Path:
@@ -76,7 +75,7 @@ class SearchService:
         if settings.search_embed_background if background is None else background:
             self.start()
 
-    def remember_views(self, token: Token, capacity: int = VIEWS_CACHED) -> None:
+    def remember_views(self, token: Token, capacity: int) -> None:
         """Keep result papers in memory until ``token`` (the server's data version) moves: under load the
         same papers answer query after query, and loading each with its authors was most of a search."""
         self._views = VersionedMemo(token, capacity)
