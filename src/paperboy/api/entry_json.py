@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from paperboy.api import serialize
+from paperboy.http.deps import memo_for
 from paperboy.memo import VersionedMemo
 from paperboy.models import PaperView
 
@@ -28,14 +29,7 @@ def _encode(view: PaperView) -> bytes:
 
 
 def entries_memo(request: Request) -> VersionedMemo[int, bytes]:
-    """The app's memo, made on first use beside its data-version watch (no watch: nothing is kept)."""
-    memo = getattr(request.app.state, "search_entries", None)
-    if memo is None:
-        watch = getattr(request.app.state, "data_version", None)
-        token = (lambda: watch.token) if watch is not None else (lambda: None)
-        capacity = request.app.state.settings.search_memo_papers
-        memo = request.app.state.search_entries = VersionedMemo(token, capacity)
-    return memo
+    return memo_for(request.app, "search_entries")
 
 
 def entries_response(memo: VersionedMemo[int, bytes], ids: Sequence[int], load: ViewLoader) -> Response:

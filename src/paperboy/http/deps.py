@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from paperboy.config import Settings
 from paperboy.http.replica import reads_replica
+from paperboy.memo import VersionedMemo
 from paperboy.search.service import SearchService
 
 _CREATE = threading.Lock()
@@ -30,6 +31,24 @@ def get_engine(request: Request) -> Engine:
     if replica is not None and reads_replica(request):
         return replica
     return request.app.state.engine
+
+
+def memo_for(app: FastAPI, name: str) -> VersionedMemo:
+    """The app's memo called ``name`` (``paperboy.memo``), made on first use: kept until the data version
+    moves, holding at most ``PAPERBOY_SEARCH_MEMO_PAPERS`` values; without a data-version watch (no server
+    around the app) nothing is kept."""
+    memos: dict[str, VersionedMemo] = getattr(app.state, "memos", None) or {}
+    memo = memos.get(name)
+    if memo is None:
+        with _CREATE:
+            memos = getattr(app.state, "memos", None) or {}
+            app.state.memos = memos
+            memo = memos.get(name)
+            if memo is None:
+                watch = getattr(app.state, "data_version", None)
+                token = (lambda: watch.token) if watch is not None else (lambda: None)
+                memo = memos[name] = VersionedMemo(token, app.state.settings.search_memo_papers)
+    return memo
 
 
 def service_for(app: FastAPI) -> SearchService:

@@ -272,7 +272,7 @@ def _finish(
         return page
     views = service.paper_views([pid for pid, _ in chosen])
     terms = {t for w in [*page.parsed.words, *page.parsed.phrases] for t in service.keyword.terms(w)}
-    spans = service.keyword.spans
+    find = service.keyword.matcher(terms)
     for pid, score in chosen:
         view = views.get(pid)
         if view is None:
@@ -280,6 +280,6 @@ def _finish(
         matched = (
             "both" if pid in kw_ids and pid in sem_ids else ("semantic" if pid in sem_ids else "keyword")
         )
-        excerpt = snippet(view.paper.abstract or "", terms, spans) if snippets else Markup("")
+        excerpt = snippet(view.paper.abstract or "", find) if snippets else Markup("")
         page.hits.append(Hit(view, score, excerpt, matched))
     return page

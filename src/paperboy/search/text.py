@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
@@ -21,17 +21,18 @@ def paper_text(title: str, abstract: str) -> str:
     return collapse(f"{title} {abstract}")
 
 
-Tokenize = Callable[[str], list[tuple[str, int, int]]]
+Find = Callable[[str], list[tuple[int, int]]]
 
 
-def snippet(text: str, terms: Collection[str], tokenize: Tokenize, size: int = SNIPPET_CHARS) -> Markup:
+def snippet(text: str, find: Find, size: int = SNIPPET_CHARS) -> Markup:
     """The window of ``text`` with the most matched terms, escaped, matches wrapped in ``<mark>``.
 
-    ``tokenize`` gives (index term, start, end) character spans, so matching uses the index's own analysis
-    (stems, folded accents) while the snippet shows the words as written.
+    ``find`` gives the (start, end) character spans of the query's terms (``KeywordIndex.matcher``), so
+    matching uses the index's own analysis (stems, folded accents) while the snippet shows the words as
+    written.
     """
     text = collapse(text)
-    spans = [(start, end) for term, start, end in tokenize(text) if term in terms]
+    spans = find(text)
     if len(text) <= size:
         begin, end = 0, len(text)
     else:

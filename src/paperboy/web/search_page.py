@@ -22,6 +22,7 @@ from paperboy.search.searcher import MAX_RESULTS, canonical_sort, make_filters, 
 from paperboy.search.similar_papers import SimilarHit, similar_papers
 from paperboy.store.papers import any_categories
 from paperboy.web.render import ENV, render
+from paperboy.web.search_hits import hit_parts
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def search_page(
     context = {
         "q": " ".join(q.split())[:200],
         "page": page,
+        "hit_parts": hit_parts(request, [hit.view for hit in page.hits]) if page else {},
         "mode": mode,
         "sort": sort,
         "category": category.strip(),
