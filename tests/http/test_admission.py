@@ -122,6 +122,6 @@ async def test_a_request_that_could_not_be_served_in_time_is_refused_at_once() -
                 await anyio.sleep(0.01)
     served = [s for s, _ in results if s == 200]
     refused = [t for s, t in results if s == 503]
-    assert 2 <= len(served) <= 4  # what fits in half a second at 0.2 s each, one at a time
+    assert 2 <= len(served) <= 3  # what can be answered within half a second at 0.2 s each, one at a time
     assert len([t for t in refused if t < 0.1]) >= 3  # most of the rest are told at once, not after waiting
-    assert all(t < 0.6 for _s, t in results if _s == 503)  # and none waits past the bound
+    assert all(t < 0.6 for _s, t in results)  # the bound holds for answers, served or refused

@@ -4,9 +4,11 @@ This is the web process's concurrency model in one place. At most ``limit`` requ
 application at once, and the thread pool has a thread for each of them (``app.py`` sizes both from
 ``PAPERBOY_WEB_THREADS``, and the database pool from them), so an admitted request never waits for a thread
 and never waits for a connection: there is nothing left to deadlock on. Requests beyond the limit wait their
-turn in arrival order for at most ``wait_seconds``. A request that would wait longer is answered ``503``
-with ``Retry-After`` at once: "longer" is estimated from the queue ahead of it and how long requests have
-recently held a slot, and a request still waiting after ``wait_seconds`` gives up too. Past ``queue_limit``
+turn in arrival order, so that each is answered within about ``wait_seconds`` of arriving: a request whose
+wait plus the time requests have recently held a slot would exceed that is answered ``503`` with
+``Retry-After`` at once ("wait" is estimated from the queue ahead of it), and a request still waiting when
+only that service time is left of its budget gives up too. The bound is on the answer, not only on the wait:
+a reader's client times out on the answer. Past ``queue_limit``
 waiting requests the answer is also immediate. So an overloaded server says so in milliseconds instead of
 letting every reader time out. A refusal is sent after ``refuse_after`` (half a second), not at once: a
 client that retries at once (a script, a load generator, a reload-happy reader) would otherwise turn the
@@ -84,17 +86,23 @@ class Admission:
         """Seconds a request arriving now would wait: the queue ahead of it, served ``limit`` at a time."""
         return (self.waiting + 1) * self.service_seconds / self.limit
 
+    def wait_budget(self) -> float:
+        """How long a request may wait and still be answered within ``wait_seconds`` (at least half of it,
+        so one slow kind of request cannot make the gate refuse everything that has to queue)."""
+        return max(self.wait_seconds - self.service_seconds, self.wait_seconds / 2)
+
     async def _enter(self, slots: anyio.Semaphore) -> bool:
         """Take a slot, waiting at most ``wait_seconds``; False means the request is to be shed."""
         if slots.value > 0 and self.waiting == 0:
             await slots.acquire()
             return True
-        if self.waiting >= self.queue_limit or self.expected_wait() > self.wait_seconds:
+        budget = self.wait_budget()
+        if self.waiting >= self.queue_limit or self.expected_wait() > budget:
             return False
         self.waiting += 1
         ADMISSION_WAITING.inc()
         try:
-            with anyio.move_on_after(self.wait_seconds):
+            with anyio.move_on_after(budget):
                 await slots.acquire()
                 return True
             return False
