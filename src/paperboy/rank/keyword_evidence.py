@@ -28,6 +28,7 @@ from scipy.sparse import csc_matrix
 
 PAIRS = True  # index and query neighbouring word pairs too
 CONSENSUS = True  # weigh a library term by how many library papers use it
+BAGS_KEPT = 20_000  # library texts whose bags a window keeps (about 2 KB each)
 
 
 def terms(texts: Sequence[str]) -> list[list[str]]:
@@ -68,19 +69,24 @@ class KeywordEvidence:
                 shape=(self.size, len(index["indptr"]) - 1),
             )
         self.rows = self.matrix.tocsr()  # one candidate's scores, for naming the library paper behind a pick
+        self._bags: dict[str, Bag] = {}
 
     def bags(self, texts: Sequence[str]) -> list[Bag]:
-        """The texts as bags of the terms candidates use (tokenised together: one call for many texts)."""
-        found = []
-        for words in terms(texts):
+        """The texts as bags of the terms candidates use (tokenised together: one call for many texts).
+
+        Each text's bag is kept for the window: readers' libraries share papers, and tokenising the same
+        abstracts again for every reader was half the cost of a digest."""
+        missing = [text for text in dict.fromkeys(texts) if text not in self._bags]
+        made: dict[str, Bag] = {}
+        for text, words in zip(missing, terms(missing), strict=True):
             counted = Counter(self.vocab[w] for w in words if w in self.vocab)
-            found.append(
-                Bag(
-                    np.fromiter(counted.keys(), dtype=np.int64, count=len(counted)),
-                    np.fromiter(counted.values(), dtype=np.float32, count=len(counted)),
-                )
+            made[text] = Bag(
+                np.fromiter(counted.keys(), dtype=np.int64, count=len(counted)),
+                np.fromiter(counted.values(), dtype=np.float32, count=len(counted)),
             )
-        return found
+            if len(self._bags) < BAGS_KEPT:
+                self._bags[text] = made[text]
+        return [made[text] if text in made else self._bags[text] for text in texts]
 
     def scores(self, text: str, among: np.ndarray | None = None) -> np.ndarray:
         """Each candidate's BM25 score for ``text`` as a query, scaled so the best candidate ``among`` those
