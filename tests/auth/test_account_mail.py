@@ -118,13 +118,18 @@ def test_reset_answer_is_the_same_and_as_fast_for_known_and_unknown(engine, tmp_
     service.create_user(site.engine, "ada", "ada@example.org", PASSWORD, admin=False)
     with LiveServer(site.app) as live, httpx.Client(base_url=live.url, trust_env=False, timeout=30) as client:
         _post_form(client, "/reset", {"email": "warm@example.org"})  # first-request costs out of the way
-        known, known_time = _post_form(client, "/reset", {"email": "ada@example.org"})
-        unknown, unknown_time = _post_form(client, "/reset", {"email": "eve@example.org"})
-        assert known.status_code == unknown.status_code == 200
-        assert _main(known.text).replace("ada@", "eve@") == _main(unknown.text)
-        assert known_time < SMTP_DELAY * 0.6, f"the answer waited for SMTP: {known_time:.2f} s"
-        assert abs(known_time - unknown_time) < SMTP_DELAY * 0.5
-        (mail,) = _wait_for(slow_smtp.handler, "ada@example.org")
+        known_times, unknown_times = [], []
+        for _ in range(2):  # the faster of two: a busy disk or core can stall any one request
+            known, known_time = _post_form(client, "/reset", {"email": "ada@example.org"})
+            unknown, unknown_time = _post_form(client, "/reset", {"email": "eve@example.org"})
+            known_times.append(known_time)
+            unknown_times.append(unknown_time)
+            assert known.status_code == unknown.status_code == 200
+            assert _main(known.text).replace("ada@", "eve@") == _main(unknown.text)
+        fastest = min(known_times)
+        assert fastest < SMTP_DELAY * 0.6, f"the answer waited for SMTP: {fastest:.2f} s"
+        assert abs(fastest - min(unknown_times)) < SMTP_DELAY * 0.5
+        mail = _wait_for(slow_smtp.handler, "ada@example.org")[0]
         assert "/reset/confirm?token=" in mail.parsed().get_body(("plain",)).get_content()
         assert slow_smtp.handler.for_rcpt("eve@example.org") == []
 

@@ -64,7 +64,7 @@ def test_irregular_stems_folded_letters_and_other_scripts_are_marked(index: Keyw
     assert all(f"<mark>{word}</mark>" in shown for word in ("Dying", "Naïve", "Happiness", "happy"))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(text=st.text(min_size=1, max_size=120), words=st.lists(st.text(min_size=1, max_size=12), max_size=3))
 def test_matcher_agrees_with_the_analysis_on_any_text(
     index: KeywordIndex, text: str, words: list[str]
