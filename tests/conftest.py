@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,15 +73,37 @@ def make_postgres_database() -> tuple[str, callable]:
     return url, drop
 
 
+@contextmanager
+def backend_database(backend: str, folder: Path) -> Iterator[str]:
+    """An empty database URL on ``backend``: a SQLite file in ``folder``, or a fresh PostgreSQL database
+    that is dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'paperboy.db'}"
+        return
+    url, drop = make_postgres_database()
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@contextmanager
+def migrated_engine(backend: str, folder: Path) -> Iterator[Engine]:
+    """A migrated, empty database on ``backend`` (``backend_database``), disposed of and dropped after."""
+    with backend_database(backend, folder) as url:
+        eng = create_engine(url)
+        upgrade(eng)
+        try:
+            yield eng
+        finally:
+            eng.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database URL on each backend (schema not yet created)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'paperboy.db'}"
-        return
-    url, drop = make_postgres_database()
-    yield url
-    drop()
+    with backend_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from paperboy.search.service import SearchService
 from paperboy.store.engine import create_engine
 from paperboy.store.migrate import upgrade
 from paperboy.store.papers_write import write_batch
-from tests.conftest import HF_DAILY, load_hf_daily, make_postgres_database
+from tests.conftest import HF_DAILY, load_hf_daily, migrated_engine
 
 DAYS = ("2024-05-27.json", "2025-09-26.json", "2026-08-21.json")
 
@@ -96,19 +96,10 @@ def shared_corpus(
 ) -> Iterator[Engine]:
     """Like ``corpus`` but built once per module and backend, for tests that only read."""
     tmp = tmp_path_factory.mktemp("corpus")
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp / 'paperboy.db'}"
-    else:
-        url, drop = make_postgres_database()
-    engine = create_engine(url)
-    upgrade(engine)
-    load_days(engine, tmp)
-    add_papers(engine, EXTRA)
-    yield engine
-    engine.dispose()
-    if drop is not None:
-        drop()
+    with migrated_engine(request.param, tmp) as engine:
+        load_days(engine, tmp)
+        add_papers(engine, EXTRA)
+        yield engine
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import HF_DAILY, free_port, make_postgres_database
+from tests.conftest import HF_DAILY, backend_database, free_port
 
 SLICE_DAYS = 45  # about 900 papers: enough for varied pages and searches, loads in about two seconds
 CLI_TIMEOUT = 60.0  # seconds for `paperboy migrate` / `paperboy ingest`
@@ -104,20 +104,12 @@ def loaded_database(
 ) -> Iterator[LoadedDatabase]:
     """The newest days loaded with the operator's own commands, once per module and backend (read only)."""
     tmp = tmp_path_factory.mktemp(f"db-{request.param}")
-    drop: Callable[[], None] | None = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp / 'paperboy.db'}"
-    else:
-        url, drop = make_postgres_database()
-    try:
+    with backend_database(request.param, tmp) as url:
         days = link_day_slice(tmp / "days")
         env = paperboy_env(url, tmp / "cli-index")
         run_cli(["migrate"], env, tmp)
         run_cli(["ingest", "hf", "--dir", str(tmp / "days")], env, tmp)
         yield LoadedDatabase(request.param, url, papers_of(days))
-    finally:
-        if drop is not None:
-            drop()
 
 
 class ServerProcess:

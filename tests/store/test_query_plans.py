@@ -80,22 +80,11 @@ def _load(engine: Engine) -> None:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def planned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    from paperboy.store.engine import create_engine
-    from paperboy.store.migrate import upgrade
-    from tests.conftest import make_postgres_database
+    from tests.conftest import migrated_engine
 
-    drop: Callable[[], None] | None = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('plans') / 'plans.db'}"
-    else:
-        url, drop = make_postgres_database()
-    engine = create_engine(url)
-    upgrade(engine)
-    _load(engine)
-    yield engine
-    engine.dispose()
-    if drop is not None:
-        drop()
+    with migrated_engine(request.param, tmp_path_factory.mktemp("plans")) as engine:
+        _load(engine)
+        yield engine
 
 
 @dataclass
