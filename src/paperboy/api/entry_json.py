@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from fastapi import Request
 from fastapi.responses import Response
 
 from paperboy.api import serialize
-from paperboy.http.deps import memo_for
 from paperboy.memo import VersionedMemo
 from paperboy.models import PaperView
 
@@ -26,10 +24,6 @@ def _encode(view: PaperView) -> bytes:
     """As Starlette's ``JSONResponse`` encodes a body, so cached and fresh answers are byte-identical."""
     body = serialize.search_entry(view).wire()
     return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-
-
-def entries_memo(request: Request) -> VersionedMemo[int, bytes]:
-    return memo_for(request.app, "search_entries")
 
 
 def entries_response(memo: VersionedMemo[int, bytes], ids: Sequence[int], load: ViewLoader) -> Response:

@@ -16,10 +16,10 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from paperboy.api import serialize
-from paperboy.api.entry_json import entries_memo, entries_response
+from paperboy.api.entry_json import entries_response
 from paperboy.api.schemas import INVALID, DailyPaperOut, ErrorOut, PaperOut
 from paperboy.http.cache import PUBLIC
-from paperboy.http.deps import get_search
+from paperboy.http.deps import get_search, memo_for
 from paperboy.http.params import no_nul
 from paperboy.http.wire import Wire, wire_list
 from paperboy.papers import visible_paper
@@ -111,7 +111,8 @@ def search_papers(
     page = search(
         service, q or "", mode=mode, sort=sort, filters=filters, offset=p * limit, limit=limit, load=False
     )
-    return entries_response(entries_memo(request), [pid for pid, _ in page.chosen], service.paper_views)
+    memo = memo_for(request.app, "search_entries")
+    return entries_response(memo, [pid for pid, _ in page.chosen], service.paper_views)
 
 
 @router.get(

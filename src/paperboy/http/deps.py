@@ -37,31 +37,29 @@ def memo_for(app: FastAPI, name: str) -> VersionedMemo:
     """The app's memo called ``name`` (``paperboy.memo``), made on first use: kept until the data version
     moves, holding at most ``PAPERBOY_SEARCH_MEMO_PAPERS`` values; without a data-version watch (no server
     around the app) nothing is kept."""
-    memos: dict[str, VersionedMemo] = getattr(app.state, "memos", None) or {}
-    memo = memos.get(name)
-    if memo is None:
-        with _CREATE:
-            memos = getattr(app.state, "memos", None) or {}
-            app.state.memos = memos
-            memo = memos.get(name)
-            if memo is None:
-                watch = getattr(app.state, "data_version", None)
-                token = (lambda: watch.token) if watch is not None else (lambda: None)
-                memo = memos[name] = VersionedMemo(token, app.state.settings.search_memo_papers)
-    return memo
+    memo = getattr(app.state, "memos", {}).get(name)
+    if memo is not None:
+        return memo
+    with _CREATE:
+        if getattr(app.state, "memos", None) is None:
+            app.state.memos = {}
+        if name not in app.state.memos:
+            watch = getattr(app.state, "data_version", None)
+            token = (lambda: watch.token) if watch is not None else (lambda: None)
+            app.state.memos[name] = VersionedMemo(token, app.state.settings.search_memo_papers)
+        return app.state.memos[name]
 
 
 def service_for(app: FastAPI) -> SearchService:
     """The app's one search service: made at start-up by the server, on first use without a lifespan."""
     service = getattr(app.state, "search", None)
     if service is None:
+        views = memo_for(app, "search_views")  # takes the lock itself
         with _CREATE:
             service = getattr(app.state, "search", None)
             if service is None:
                 service = SearchService(app.state.engine, app.state.settings)
-                watch = getattr(app.state, "data_version", None)
-                if watch is not None:
-                    service.remember_views(lambda: watch.token, app.state.settings.search_memo_papers)
+                service.remember_views(views)
                 app.state.search = service
     return service
 

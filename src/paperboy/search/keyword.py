@@ -22,13 +22,13 @@ from paperboy.search.query import ParsedQuery
 from paperboy.store.embeddings import IndexRow
 
 SCHEMA_VERSION = 2
-# ``text`` is title + abstract as one BM25 field (one combined field found 88 % of the paraphrase set's papers
-# in the top 10, separate title (x2) and abstract fields 75 %); author and organization names count alike. A
-# title boost (0.3) was dropped: on the tuning set it moved recall@10 by +0.5 points, MRR by -0.008.
 DOUBTFUL = frozenset({"Mn", "Mc", "Me", "So", "Cn"})  # Unicode categories where "is it a letter?" may differ
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
 WORDS_KEPT = 200_000  # distinct words whose index terms are remembered (``matcher``)
 DOC_FREQS_KEPT = 200_000  # remembered term frequencies per searcher (spelling looks up every query word)
+# ``text`` is title + abstract as one BM25 field (one combined field found 88 % of the paraphrase set's papers
+# in the top 10, separate title (x2) and abstract fields 75 %); author and organization names count alike. A
+# title boost (0.3) was dropped: on the tuning set it moved recall@10 by +0.5 points, MRR by -0.008.
 WEIGHTS = {"text": 1.0, "authors": 1.0, "org_text": 1.0}
 TEXT_FIELDS = ("text",)
 SHOULD, MUST, MUST_NOT = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot

@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy.engine import Engine, make_url
 
 from paperboy.config import Settings
-from paperboy.memo import Token, VersionedMemo
+from paperboy.memo import VersionedMemo
 from paperboy.models import PaperView
 from paperboy.ops.metrics import search_refreshed
 from paperboy.search import embed
@@ -75,10 +75,10 @@ class SearchService:
         if settings.search_embed_background if background is None else background:
             self.start()
 
-    def remember_views(self, token: Token, capacity: int) -> None:
-        """Keep result papers in memory until ``token`` (the server's data version) moves: under load the
+    def remember_views(self, memo: VersionedMemo[int, PaperView]) -> None:
+        """Keep result papers in ``memo`` (the server's, kept until its data version moves): under load the
         same papers answer query after query, and loading each with its authors was most of a search."""
-        self._views = VersionedMemo(token, capacity)
+        self._views = memo
 
     def paper_views(self, ids: list[int]) -> dict[int, PaperView]:
         """Visible papers by id (hidden and unknown ids are absent). Shared objects: never modify them."""
